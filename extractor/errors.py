@@ -1,0 +1,41 @@
+"""One root error; subclasses say who must act (the input's owner, the caller, the developer)."""
+
+from __future__ import annotations
+
+
+class ExtractorError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+class InputError(ExtractorError):
+    """The document itself is unusable: whoever supplied it must act (re-download, convert, OCR)."""
+
+    def __init__(self, path: str, problem: str, fix: str) -> None:
+        self.path = path
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{path}: {problem}; {fix}")
+
+
+class EmptyDocumentError(InputError):
+    """The file has no text."""
+
+
+class BinaryDocumentError(InputError):
+    """The file is not text (a PDF, an image, an archive, ...)."""
+
+
+class UndecodableDocumentError(InputError):
+    """The bytes are text-like but decode in no supported encoding."""
+
+
+class NotAReportError(InputError):
+    """The text decodes but is not a 政府信息公开工作年度报告."""
+
+
+class UsageError(ExtractorError):
+    """The command line or the arguments are wrong: the caller must fix the call."""
+
+
+class RecordError(ExtractorError):
+    """A JSONL record handed back to us (``extractor validate``) is malformed: fix or regenerate it."""

@@ -1,0 +1,317 @@
+"""Parse tables 2, 3 and 4 of one document region into SPEC-keyed cells.
+
+Each row is found by its label; its values are the value cells that follow the label, assigned to the
+columns the table's format defines. A row whose value count does not fit is reported, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..ingest import Document
+from ..schema import Severity
+from ..spec import (
+    AMOUNT_COLUMNS,
+    TABLE2_COLUMNS,
+    TABLE2_HEADER_LABELS,
+    TABLE2_ROW_KEYWORDS,
+    TABLE2_ROW_LABELS,
+    TABLE3_COLUMNS,
+    TABLE3_COLUMNS_WITH_SUBTOTAL,
+    TABLE3_EXACT_LABELS,
+    TABLE3_ROW_KEYWORDS,
+    TABLE3_ROW_LABELS,
+    TABLE3_ROWS,
+    TABLE4_BLOCK_KEYWORDS,
+    TABLE4_BLOCKS,
+    TABLE4_COLUMNS,
+    Format,
+)
+from .labels import RowMatcher, compact, header_hits, header_hits_fuzzy
+from .tokens import EMPTY, VALUE, Group, Token, group, parse_value, tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class TableProblem:
+    rule: str
+    severity: Severity
+    message: str
+    path: str | None = None
+    span: tuple[int, int] | None = None
+
+
+# row -> column -> {"value", "raw", "span"[, "unit"]}: plain dicts, validated into Cells once per Report
+# (building hundreds of pydantic models one by one costs more than the whole parse).
+RawTable = dict[str, dict[str, dict[str, object]]]
+
+
+@dataclass(slots=True)
+class ParsedTable:
+    format: Format | None
+    data: RawTable | None
+    problems: list[TableProblem] = field(default_factory=list)
+    fuzzy_rows: list[str] = field(default_factory=list)
+
+
+_T2 = RowMatcher(TABLE2_ROW_KEYWORDS, TABLE2_ROW_LABELS)
+_T3 = RowMatcher(TABLE3_ROW_KEYWORDS, TABLE3_ROW_LABELS, TABLE3_EXACT_LABELS)
+_T4 = RowMatcher(TABLE4_BLOCK_KEYWORDS, {})
+
+_T3_2021_ONLY = {"other_no_correction", "other_unpaid_fee", "other_other"}
+
+
+def _take(values: tuple[Token, ...], n: int) -> list[Token] | None:
+    """The row's n cells: padding empties trimmed from the ends, else the value tokens alone."""
+    vals = list(values)
+    while len(vals) > n and vals[-1].kind == EMPTY:
+        vals.pop()
+    while len(vals) > n and vals[0].kind == EMPTY:
+        vals.pop(0)
+    if len(vals) == n:
+        return vals
+    only = [v for v in vals if v.kind == VALUE]
+    return only if len(only) == n else None
+
+
+def _cell(doc: Document, tok: Token, unit: str | None) -> dict[str, object]:
+    if tok.kind == EMPTY:
+        return {"value": None, "raw": "", "span": (tok.start, tok.start)}
+    value, printed_unit = parse_value(tok.text)
+    cell: dict[str, object] = {"value": value, "raw": doc.text[tok.start : tok.end], "span": (tok.start, tok.end)}
+    if printed_unit or unit:
+        cell["unit"] = printed_unit or unit
+    return cell
+
+
+def _label_span(g: Group) -> tuple[int, int] | None:
+    return (g.labels[0].start, g.labels[-1].end) if g.labels else None
+
+
+def _match_rows(groups: list[Group], matcher: RowMatcher, table: str, out: ParsedTable) -> dict[str, Group]:
+    """Row key -> the group that carries its values. Duplicates with values are reported, first kept.
+
+    Labels match by keyword first (any order: OCR scrambles rows). A row whose label matched nothing
+    (an OCR typo in its keyword) is then matched fuzzily, among the rows that the table's official order
+    leaves between its matched neighbours, else among all rows with a stricter cutoff.
+    """
+    rows: dict[str, Group] = {}
+    hits: list[str | None] = []
+    for g in groups:
+        has_values = g.n_values > 0
+        hit = matcher.match(g, fuzzy=False)
+        key = hit[0] if hit and (has_values or hit[1] == "keyword") else None
+        hits.append(key)
+        if key is not None:
+            _keep(rows, key, g, table, out)
+    order = matcher.order
+    for i, g in enumerate(groups):
+        if hits[i] is not None or not g.n_values or not g.labels:
+            continue
+        before = next((hits[j] for j in range(i - 1, -1, -1) if hits[j] in order), None)
+        after = next((hits[j] for j in range(i + 1, len(groups)) if hits[j] in order), None)
+        lo = order.index(before) + 1 if before else 0
+        hi = order.index(after) if after else len(order)
+        candidates = [k for k in order[lo:hi] if k not in rows]
+        key = matcher.between(g, candidates) if candidates else None
+        if key is None:
+            hit = matcher.match(g, fuzzy=True)
+            key = hit[0] if hit else None
+        if key is not None:
+            hits[i] = key
+            _keep(rows, key, g, table, out)
+            out.fuzzy_rows.append(key)
+    return rows
+
+
+def _keep(rows: dict[str, Group], key: str, g: Group, table: str, out: ParsedTable) -> None:
+    if key in rows:
+        if rows[key].n_values and g.n_values:
+            out.problems.append(
+                TableProblem("S2", "warning", f"{table}: row '{key}' appears twice; the first is kept",
+                             f"{table}.{key}", _label_span(g))
+            )
+        if not g.n_values or rows[key].n_values:
+            return
+    rows[key] = g
+
+
+@dataclass(frozen=True, slots=True)
+class _Padding:
+    """Leading merged-cell padding of a delimited table, learnt from rows whose values are all printed.
+
+    In a tab or pipe table a row like "label, '', '', 5, 3, ..." is ambiguous once cells may be blank:
+    the empties may be merged label columns or blank cells. Rows with every value printed show how many
+    empties their shape carries (``by_shape``) and in which cell of the line values start (``start``);
+    rows with blanks are read with the padding of their shape, else with that start column.
+    """
+
+    by_shape: dict[tuple[int, int], int]
+    start: int | None
+
+    def lead(self, shape: tuple[int, int]) -> int | None:
+        if shape in self.by_shape:
+            return self.by_shape[shape]
+        if self.start is not None and self.start >= sum(shape):
+            return self.start - sum(shape)
+        return None
+
+
+def _padding(rows: dict[str, Group], columns: dict[str, tuple[str, ...]]) -> _Padding:
+    seen: dict[tuple[int, int], Counter[int]] = {}
+    starts: Counter[int] = Counter()
+    for key, g in rows.items():
+        n = len(columns.get(key, ()))
+        if n and g.n_values == n and g.values and g.values[0].delimited:
+            kinds = [t.kind for t in g.values]
+            first = kinds.index(VALUE)
+            if EMPTY not in kinds[first : first + n]:
+                seen.setdefault(g.shape, Counter())[first] += 1
+                starts[sum(g.shape) + first] += 1
+    return _Padding(
+        {shape: counts.most_common(1)[0][0] for shape, counts in seen.items()},
+        starts.most_common(1)[0][0] if starts else None,
+    )
+
+
+def _cells_of(g: Group, n: int, padding: _Padding) -> list[Token] | None:
+    if g.n_values < n and g.values and g.values[0].delimited:
+        lead = padding.lead(g.shape)
+        if lead is not None:
+            vals = g.values[lead : lead + n]
+            if len(vals) == n and all(t.kind == EMPTY for t in g.values[:lead]) and \
+                    sum(1 for t in vals if t.kind == VALUE) == g.n_values:
+                return list(vals)
+    return _take(g.values, n)
+
+
+def _fill(doc: Document, table: str, rows: dict[str, Group], columns: dict[str, tuple[str, ...]],
+          units: dict[str, str | None], out: ParsedTable) -> RawTable:
+    data: RawTable = {}
+    padding = _padding(rows, columns)
+    for key, cols in columns.items():
+        g = rows.get(key)
+        if g is None:
+            out.problems.append(TableProblem("S2", "warning", f"{table}: row '{key}' was not found", f"{table}.{key}"))
+            continue
+        vals = _cells_of(g, len(cols), padding)
+        if vals is None:
+            out.problems.append(
+                TableProblem(
+                    "S2", "error",
+                    f"{table}: row '{key}' has {g.n_values} values where its format has {len(cols)} columns; "
+                    "not filled",
+                    f"{table}.{key}", _label_span(g),
+                )
+            )
+            continue
+        data[key] = {col: _cell(doc, tok, units.get(col)) for col, tok in zip(cols, vals, strict=True)}
+    return data
+
+
+def _region(doc: Document, start: int, end: int) -> list[Group]:
+    return group(tokenize(doc.norm, start, end))
+
+
+def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
+    groups = _region(doc, start, end)
+    out = ParsedTable(None, None)
+    header = "".join(t.text for g in groups for t in g.labels)
+    hits = {fmt: header_hits(header, labels) for fmt, labels in TABLE2_HEADER_LABELS.items()}
+    if not any(hits.values()):
+        hits = {fmt: header_hits_fuzzy(header, labels) for fmt, labels in TABLE2_HEADER_LABELS.items()}
+    rows = _match_rows(groups, _T2, "table2", out)
+    fmt: Format | None = None
+    if hits["2021"] != hits["2019"]:
+        fmt = "2021" if hits["2021"] > hits["2019"] else "2019"
+    elif "other_services" in rows or "procurement" in rows:
+        fmt = "2019"  # rows only the 2019 format has
+    if not rows:
+        out.problems.append(TableProblem("S1", "warning", "table2: no row of table 2 was found", "table2"))
+        return out
+    if fmt is None:
+        out.problems.append(
+            TableProblem("S1", "warning", "table2: its format (2019 or 2021) cannot be told from its headers; "
+                         "cells not filled", "table2")
+        )
+        return out
+    out.format = fmt
+    units: dict[str, str | None] = {}
+    if fmt == "2021":
+        units["amount"] = "万元" if "万元" in header else AMOUNT_COLUMNS[("fees", "amount")]
+    out.data = _fill(doc, "table2", rows, TABLE2_COLUMNS[fmt], units, out)
+    for key in rows.keys() - TABLE2_COLUMNS[fmt].keys():
+        if rows[key].n_values:
+            out.problems.append(
+                TableProblem("S2", "warning", f"table2: row '{key}' is not part of the {fmt} format; ignored",
+                             f"table2.{key}", _label_span(rows[key]))
+            )
+    return out
+
+
+def parse_table3(doc: Document, start: int, end: int) -> ParsedTable:
+    groups = _region(doc, start, end)
+    out = ParsedTable(None, None)
+    rows = _match_rows(groups, _T3, "table3", out)
+    if not rows:
+        out.problems.append(TableProblem("S1", "warning", "table3: no row of table 3 was found", "table3"))
+        return out
+    with_values = {k for k, g in rows.items() if g.n_values}
+    fmt: Format | None = None
+    if with_values & _T3_2021_ONLY:
+        fmt = "2021"
+    elif "other_handling" in with_values:
+        fmt = "2019"
+    if fmt is None:
+        out.problems.append(
+            TableProblem("S1", "warning", "table3: its format cannot be told: no (六)其他处理 row was read; "
+                         "cells not filled", "table3")
+        )
+        return out
+    out.format = fmt
+    header = compact("".join(t.text for g in groups for t in g.labels))
+    widths = Counter(g.n_values for g in rows.values() if g.n_values)
+    eight = len(TABLE3_COLUMNS_WITH_SUBTOTAL)
+    subtotal = "小计" in header or (bool(widths) and widths.most_common(1)[0][0] == eight)
+    columns = TABLE3_COLUMNS_WITH_SUBTOTAL if subtotal else TABLE3_COLUMNS
+    out.data = _fill(doc, "table3", rows, {key: columns for key in TABLE3_ROWS[fmt]}, {}, out)
+    return out
+
+
+def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
+    groups = _region(doc, start, end)
+    out = ParsedTable(None, None)
+    header = compact("".join(t.text for g in groups for t in g.labels))
+    if "行政复议" not in header or not ("行政诉讼" in header or "起诉" in header):
+        out.problems.append(TableProblem("S1", "warning", "table4: no 行政复议/行政诉讼 header was found", "table4"))
+        return out
+    # Row-wise layout: one line per block, "行政复议 0 0 0 0 0".
+    blocks: dict[str, Group] = {}
+    for g in groups:
+        hit = _T4.match(g, fuzzy=False)
+        if hit and g.n_values and _take(g.values, len(TABLE4_COLUMNS)) is not None:
+            blocks.setdefault(hit[0], g)
+    data: RawTable = {}
+    if len(blocks) == len(TABLE4_BLOCKS):
+        for block in TABLE4_BLOCKS:
+            vals = _take(blocks[block].values, len(TABLE4_COLUMNS)) or []
+            data[block] = {c: _cell(doc, t, None) for c, t in zip(TABLE4_COLUMNS, vals, strict=True)}
+        out.data = data
+        return out
+    # Column-wise layout (the official one): a two-level header, then 15 numbers.
+    values = tuple(t for g in groups if g.n_values for t in g.values)
+    n = len(TABLE4_BLOCKS) * len(TABLE4_COLUMNS)
+    vals = _take(values, n)
+    if vals is None:
+        first = next((g for g in groups if g.n_values), None)
+        out.problems.append(
+            TableProblem("S2", "error", f"table4: {sum(1 for v in values if v.kind == VALUE)} values where the "
+                         f"table has {n}; not filled", "table4",
+                         (first.values[0].start, first.values[-1].end) if first else None)
+        )
+        return out
+    for b, block in enumerate(TABLE4_BLOCKS):
+        chunk = vals[b * len(TABLE4_COLUMNS) : (b + 1) * len(TABLE4_COLUMNS)]
+        data[block] = {c: _cell(doc, t, None) for c, t in zip(TABLE4_COLUMNS, chunk, strict=True)}
+    out.data = data
+    return out

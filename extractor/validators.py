@@ -1,0 +1,164 @@
+"""Table arithmetic of SPEC §4 (R2.1, R3.1–R3.4, R4.1–R4.2): errors naming the cells involved.
+
+Blank cells are "not reported", never 0: an equality with a blank side is skipped, and a sum with blank
+parts is an error only when the known parts already exceed the total (blanks cannot be negative).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .schema import Cell, CellRef, Finding, Formats, TableData
+from .spec import (
+    AMOUNT_COLUMNS,
+    SIGNED_COLUMNS,
+    TABLE3_COLUMNS,
+    TABLE3_ORG_COLUMNS,
+    TABLE3_RESULT_ROWS,
+    TABLE4_COLUMNS,
+)
+
+Number = int | float
+
+
+def _ref(path: str, cell: Cell | None) -> CellRef:
+    return CellRef(path=path, value=cell["value"] if cell else None, span=cell["span"] if cell else None)
+
+
+def rule_table(rule: str) -> str:
+    """The table a rule id is about: R3.x -> table3."""
+    return f"table{rule[1]}"
+
+
+def _fmt(x: Number) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _sum_rule(rule: str, total: tuple[str, str], total_cell: Cell | None, parts: list[tuple[str, str]],
+              cells: list[Cell | None], what: str) -> Finding | None:
+    """total = Σ parts, blanks handled as the module docstring says. Paths and references are built only
+    for a failure: this runs for every row and column of every report."""
+    if total_cell is None or total_cell["value"] is None:
+        return None
+    known = [c["value"] for c in cells if c is not None and c["value"] is not None]
+    blanks = len(cells) - len(known)
+    found: Number = sum(known)
+    expected = total_cell["value"]
+    if (blanks == 0 and abs(found - expected) > 1e-9) or (blanks and found > expected + 1e-9):
+        note = f" ({blanks} blank cell(s) not counted)" if blanks else ""
+        prefix = rule_table(rule)
+        return Finding(
+            rule=rule,
+            severity="error",
+            message=f"{what}: the parts add up to {_fmt(found)}{note} but {prefix}.{total[0]}.{total[1]} is "
+            f"{_fmt(expected)}",
+            cells=[_ref(f"{prefix}.{total[0]}.{total[1]}", total_cell),
+                   *(_ref(f"{prefix}.{r}.{c}", cell) for (r, c), cell in zip(parts, cells, strict=True))],
+            expected=expected,
+            found=found,
+        )
+    return None
+
+
+_NO_ROW: dict[str, Cell] = {}
+
+
+def check_table3(t3: TableData, fmt: str | None) -> list[Finding]:
+    findings: list[Finding] = []
+    present = {c for r in t3.values() for c in r}
+    columns = [c for c in (*TABLE3_COLUMNS[:6], "org_subtotal", "total") if c in present]
+    r31_rows = ("new_received", "carried_over", "results_total", "carried_forward")
+    result_rows = TABLE3_RESULT_ROWS.get(fmt) if fmt in TABLE3_RESULT_ROWS else None  # type: ignore[call-overload]
+    result_dicts = [t3.get(r, _NO_ROW) for r in result_rows] if result_rows else []
+    total_row = t3.get("results_total", _NO_ROW)
+    for col in columns:
+        cells = {r: t3.get(r, _NO_ROW).get(col) for r in r31_rows}
+        vals = {r: c["value"] for r, c in cells.items() if c is not None and c["value"] is not None}
+        if len(vals) == 4:
+            left = vals["new_received"] + vals["carried_over"]
+            right = vals["results_total"] + vals["carried_forward"]
+            if abs(left - right) > 1e-9:
+                findings.append(
+                    Finding(
+                        rule="R3.1",
+                        severity="error",
+                        message=f"table3 column '{col}': 新收 + 上年结转 = {_fmt(left)} but 总计 + 结转下年度 = "
+                        f"{_fmt(right)}",
+                        cells=[_ref(f"table3.{r}.{col}", c) for r, c in cells.items()],
+                        expected=left,
+                        found=right,
+                    )
+                )
+        if result_rows:
+            f = _sum_rule("R3.2", ("results_total", col), total_row.get(col), [(r, col) for r in result_rows],
+                          [row.get(col) for row in result_dicts],
+                          f"table3 column '{col}': results_total must equal the sum of the result rows")
+            if f:
+                findings.append(f)
+    applicants = TABLE3_COLUMNS[:6]
+    for row, cols in t3.items():
+        if "org_subtotal" in cols:
+            f = _sum_rule("R3.3", (row, "org_subtotal"), cols.get("org_subtotal"),
+                          [(row, c) for c in TABLE3_ORG_COLUMNS], [cols.get(c) for c in TABLE3_ORG_COLUMNS],
+                          f"table3 row '{row}': the organisation subtotal must equal the five organisation columns")
+            if f:
+                findings.append(f)
+            part_cols: tuple[str, ...] = ("natural_person", "org_subtotal")
+        else:
+            part_cols = applicants
+        f = _sum_rule("R3.3", (row, "total"), cols.get("total"), [(row, c) for c in part_cols],
+                      [cols.get(c) for c in part_cols],
+                      f"table3 row '{row}': total must equal the sum of the applicant columns")
+        if f:
+            findings.append(f)
+    findings.extend(_non_negative_integers("R3.4", "table3", t3))
+    return findings
+
+
+def check_table4(t4: TableData) -> list[Finding]:
+    findings: list[Finding] = []
+    for block, cols in t4.items():
+        parts = [(block, c) for c in TABLE4_COLUMNS[:4]]
+        f = _sum_rule("R4.1", (block, "total"), cols.get("total"), parts, [cols.get(c) for c in TABLE4_COLUMNS[:4]],
+                      f"table4 block '{block}': total must equal 维持 + 纠正 + 其他 + 尚未审结")
+        if f:
+            findings.append(f)
+    findings.extend(_non_negative_integers("R4.2", "table4", t4))
+    return findings
+
+
+def check_table2(t2: TableData) -> list[Finding]:
+    return list(_non_negative_integers("R2.1", "table2", t2))
+
+
+def _non_negative_integers(rule: str, table: str, data: TableData) -> Iterable[Finding]:
+    for row, cols in data.items():
+        for col, cell in cols.items():
+            v = cell["value"]
+            if v is None or (type(v) is int and v >= 0):
+                continue
+            amount = (row, col) in AMOUNT_COLUMNS
+            signed = col in SIGNED_COLUMNS
+            bad = (v < 0 and not signed) or (not amount and v != int(v))
+            if bad:
+                kind = "a non-negative amount" if amount else ("an integer" if signed else "a non-negative integer")
+                yield Finding(
+                    rule=rule,
+                    severity="error",
+                    message=f"{table}.{row}.{col} must be {kind}, found {cell['raw']!r}",
+                    cells=[_ref(f"{table}.{row}.{col}", cell)],
+                    expected=kind,
+                    found=v,
+                )
+
+
+def check_tables(t2: TableData | None, t3: TableData | None, t4: TableData | None, formats: Formats) -> list[Finding]:
+    """All table rules on whatever tables were read."""
+    findings: list[Finding] = []
+    if t2:
+        findings.extend(check_table2(t2))
+    if t3:
+        findings.extend(check_table3(t3, formats.table3))
+    if t4:
+        findings.extend(check_table4(t4))
+    return findings
