@@ -9,15 +9,22 @@ from .schema import Fee, Overview, Platform, PlatformKind
 from .sections import Section
 
 _KIND_PATTERNS: tuple[tuple[PlatformKind, str], ...] = (
-    ("service_hall", r"便民服务中心|政务服务中心|为民服务中心|党群服务中心|政务服务大厅|政务(?:公开)?服务大厅|"
-                     r"政务公开专区|政府信息公开专区|信息公开专区|公开专区|信息查阅点|查阅点|查阅室|档案馆|图书馆"),
+    (
+        "service_hall",
+        r"便民服务中心|政务服务中心|为民服务中心|党群服务中心|政务服务大厅|政务(?:公开)?服务大厅|"
+        r"政务公开专区|政府信息公开专区|信息公开专区|公开专区|信息查阅点|查阅点|查阅室|档案馆|图书馆",
+    ),
     ("bulletin_board", r"(?:政务|村务|信息|党务)?公开栏(?!目)|公告栏|公示栏|宣传栏|电子显示屏|电子屏|LED屏"),
-    ("new_media", r"微信公众号|公众号|政务微博|微博|抖音|快手|今日头条|头条号|视频号|政务新媒体|新媒体|自媒体|"
-                  r"社交媒体|客户端|APP|移动端"),
+    (
+        "new_media",
+        r"微信公众号|公众号|政务微博|微博|抖音|快手|今日头条|头条号|视频号|政务新媒体|新媒体|自媒体|"
+        r"社交媒体|客户端|APP|移动端",
+    ),
     ("website", r"政府门户网站|门户网站|政府网站|政务网站|新闻网站|(?:政府)?信息公开平台|政务公开平台|网站"),
     ("hotline", r"12345(?:热线)?|政务服务热线|服务热线|热线电话|咨询电话"),
     ("other", r"广播电视|广播|电视台|报纸|报刊|新闻发布会|在线访谈"),
 )
+_KINDS: dict[str, PlatformKind] = {kind: kind for kind, _ in _KIND_PATTERNS}
 _PLATFORM = re.compile(
     # The look-ahead on first characters lets the regex engine skip most positions cheaply.
     "(?=[便政为党信公查档图村务告示宣电L微抖快今头视新自社客A移门网1广报在服热咨])(?:"
@@ -26,8 +33,13 @@ _PLATFORM = re.compile(
 )
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{2,24}?(?:网|网站|公众号|平台|客户端|APP|号))[”\"]")
 _QUOTED_KIND: tuple[tuple[str, PlatformKind], ...] = (
-    ("公众号", "new_media"), ("号", "new_media"), ("客户端", "new_media"), ("APP", "new_media"),
-    ("网", "website"), ("网站", "website"), ("平台", "website"),
+    ("公众号", "new_media"),
+    ("号", "new_media"),
+    ("客户端", "new_media"),
+    ("APP", "new_media"),
+    ("网", "website"),
+    ("网站", "website"),
+    ("平台", "website"),
 )
 # The body that owns a website or a hall: "镇政府网站", "望溪镇人民政府信息公开平台". Stops at verbs.
 _OWNER = re.compile(
@@ -67,14 +79,13 @@ def extract_platforms(doc: Document, overview: Overview, intro: tuple[int, int] 
         for m in _PLATFORM.finditer(norm, start, end):
             if any(qs <= m.start() < qe for qs, qe in quoted) or norm[m.start() - 1 : m.start()] == "等":
                 continue
-            kind = m.lastgroup
-            assert kind is not None
+            kind = _KINDS[m.lastgroup or "other"]
             s = m.start()
             if kind in _OWNED_KINDS:
                 owner = _OWNER.search(norm, max(start, s - 12), s)
                 if owner is not None:
                     s = owner.start()
-            add(s, m.end(), kind)  # type: ignore[arg-type]
+            add(s, m.end(), kind)
     return found
 
 

@@ -4,6 +4,7 @@ all six sections are there (S1). The prose may legitimately speak of something e
 from __future__ import annotations
 
 import re
+
 from .ingest import Document
 from .schema import Cell, CellRef, Fee, Finding, Formats, TableData
 from .sections import Section
@@ -12,24 +13,51 @@ from .spec import SECTION_KEYS
 _STOP = r"[^。;\n]"
 # (pattern, what it states, cells it names). A pattern with a group states that number; without, 0.
 _CLAIMS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
-    (re.compile(rf"未(?:收到|接到|受理|有){_STOP}{{0,30}}?申请"), "no request received", ("table3.new_received.total",)),
-    (re.compile(rf"(?:收到|受理|新收|接到){_STOP}{{0,24}}?申请[^。;\n\d]{{0,8}}?(\d+)\s*(?:件|个|条|宗|份)"),
-     "requests received", ("table3.new_received.total",)),
-    (re.compile(r"(?:办结|已答复|答复办理|办理完毕)[^。;\n\d]{0,12}?(\d+)\s*件"), "requests completed",
-     ("table3.results_total.total",)),
-    (re.compile(r"结转(?:至|到)?下一?年度?[^。;\n\d]{0,12}?(\d+)\s*件"), "requests carried forward",
-     ("table3.carried_forward.total",)),
-    (re.compile(r"行政复议(?:案件|申请)?[^。;\n\d、]{0,8}?(\d+)\s*(?:件|起|宗)"), "administrative reviews",
-     ("table4.review.total",)),
-    (re.compile(rf"(?:未|没有)(?:发生|收到|产生|出现|涉及){_STOP}{{0,12}}?行政复议"), "no administrative review",
-     ("table4.review.total",)),
-    (re.compile(r"行政诉讼(?:案件)?[^。;\n\d、]{0,8}?(\d+)\s*(?:件|起|宗)"), "administrative lawsuits",
-     ("table4.litigation_direct.total", "table4.litigation_after_review.total")),
-    (re.compile(rf"(?:未|没有)(?:发生|收到|产生|出现|涉及){_STOP}{{0,16}}?行政诉讼"), "no administrative lawsuit",
-     ("table4.litigation_direct.total", "table4.litigation_after_review.total")),
+    (
+        re.compile(rf"未(?:收到|接到|受理|有){_STOP}{{0,30}}?申请"),
+        "no request received",
+        ("table3.new_received.total",),
+    ),
+    (
+        re.compile(rf"(?:收到|受理|新收|接到){_STOP}{{0,24}}?申请[^。;\n\d]{{0,8}}?(\d+)\s*(?:件|个|条|宗|份)"),
+        "requests received",
+        ("table3.new_received.total",),
+    ),
+    (
+        re.compile(r"(?:办结|已答复|答复办理|办理完毕)[^。;\n\d]{0,12}?(\d+)\s*件"),
+        "requests completed",
+        ("table3.results_total.total",),
+    ),
+    (
+        re.compile(r"结转(?:至|到)?下一?年度?[^。;\n\d]{0,12}?(\d+)\s*件"),
+        "requests carried forward",
+        ("table3.carried_forward.total",),
+    ),
+    (
+        re.compile(r"行政复议(?:案件|申请)?[^。;\n\d、]{0,8}?(\d+)\s*(?:件|起|宗)"),
+        "administrative reviews",
+        ("table4.review.total",),
+    ),
+    (
+        re.compile(rf"(?:未|没有)(?:发生|收到|产生|出现|涉及){_STOP}{{0,12}}?行政复议"),
+        "no administrative review",
+        ("table4.review.total",),
+    ),
+    (
+        re.compile(r"行政诉讼(?:案件)?[^。;\n\d、]{0,8}?(\d+)\s*(?:件|起|宗)"),
+        "administrative lawsuits",
+        ("table4.litigation_direct.total", "table4.litigation_after_review.total"),
+    ),
+    (
+        re.compile(rf"(?:未|没有)(?:发生|收到|产生|出现|涉及){_STOP}{{0,16}}?行政诉讼"),
+        "no administrative lawsuit",
+        ("table4.litigation_direct.total", "table4.litigation_after_review.total"),
+    ),
 )
-_NO_DOCUMENTS = re.compile(rf"(?:未|没有)(?:制发|制定|出台|发布|印发|新制发|新制定){_STOP}{{0,14}}?(?:规章|规范性文件)"
-                           rf"(?:{_STOP}{{0,6}}?(?:规章|规范性文件))?")
+_NO_DOCUMENTS = re.compile(
+    rf"(?:未|没有)(?:制发|制定|出台|发布|印发|新制发|新制定){_STOP}{{0,14}}?(?:规章|规范性文件)"
+    rf"(?:{_STOP}{{0,6}}?(?:规章|规范性文件))?"
+)
 
 
 def _lookup(tables: dict[str, TableData | None], path: str) -> Cell | None:
@@ -51,26 +79,29 @@ def _prose_regions(doc: Document, sections: dict[str, Section]) -> list[tuple[in
     return regions
 
 
-def check_prose(doc: Document, sections: dict[str, Section], tables: dict[str, TableData | None],
-                formats: Formats) -> list[Finding]:
+def check_prose(
+    doc: Document, sections: dict[str, Section], tables: dict[str, TableData | None], formats: Formats
+) -> list[Finding]:
     """N1: numbers the prose states vs the cells they correspond to."""
     findings: list[Finding] = []
-    seen: set[tuple[str, ...]] = set()
+    seen: set[tuple[tuple[str, ...], int]] = set()  # one warning per distinct claim
 
     def compare(paths: tuple[str, ...], stated: int, what: str, span: tuple[int, int]) -> None:
         cells = [_lookup(tables, p) for p in paths]
-        if any(c is None or c["value"] is None for c in cells) or paths in seen:
+        if any(c is None or c["value"] is None for c in cells) or (paths, stated) in seen:
             return
         found = sum(c["value"] for c in cells if c is not None and c["value"] is not None)
-        seen.add(paths)
+        seen.add((paths, stated))
         if abs(found - stated) > 1e-9:
             findings.append(
                 Finding(
                     rule="N1",
                     severity="warning",
                     message=f"the text says {what}: {stated}, but {' + '.join(paths)} = {found:g}",
-                    cells=[CellRef(path=p, value=c["value"] if c else None, span=c["span"] if c else None)
-                           for p, c in zip(paths, cells, strict=True)],
+                    cells=[
+                        CellRef(path=p, value=c["value"] if c else None, span=c["span"] if c else None)
+                        for p, c in zip(paths, cells, strict=True)
+                    ],
                     expected=stated,
                     found=found,
                     span=span,
@@ -88,22 +119,25 @@ def check_prose(doc: Document, sections: dict[str, Section], tables: dict[str, T
                 if "规章" in m.group():
                     compare((f"table2.regulations.{doc_col}",), 0, "no regulations issued", (m.start(), m.end()))
                 if "规范性文件" in m.group():
-                    compare((f"table2.normative_documents.{doc_col}",), 0, "no normative documents issued",
-                            (m.start(), m.end()))
+                    compare(
+                        (f"table2.normative_documents.{doc_col}",),
+                        0,
+                        "no normative documents issued",
+                        (m.start(), m.end()),
+                    )
     return findings
 
 
-def check_fee_stated(sections: dict[str, Section], fee: Fee | None, formats: Formats) -> list[Finding]:
-    """N2: the 2021 format asks section 六 to state the 信息处理费 charged."""
+def check_fee_stated(other_span: tuple[int, int] | None, fee: Fee | None, formats: Formats) -> list[Finding]:
+    """N2: the 2021 format asks section 六 (``other_span``) to state the 信息处理费 charged."""
     if fee is not None or "2021" not in (formats.table2, formats.table3):
         return []
-    other = sections.get("other_matters")
     return [
         Finding(
             rule="N2",
             severity="warning",
             message="section 六 does not state the 信息处理费 charged (required by the 2021 format)",
-            span=(other.start, other.end) if other else None,
+            span=other_span,
         )
     ]
 

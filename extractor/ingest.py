@@ -17,10 +17,10 @@ import charset_normalizer
 from .errors import BinaryDocumentError, EmptyDocumentError, UndecodableDocumentError
 
 # Full-width ASCII block (U+FF01..U+FF5E) -> ASCII, plus the spaces and dashes that break matching.
-_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FOLD.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: " ", 0xFEFF: " "})
+_FOLD: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
+_FOLD.update(dict.fromkeys((0x3000, 0x00A0, 0x2002, 0x2003, 0x2009, 0x200B, 0xFEFF), " "))
 _FOLD.update({0x2212: "-", 0x2013: "-"})
-_FOLD_TABLE = str.maketrans({k: (chr(v) if isinstance(v, int) else v) for k, v in _FOLD.items()})
+_FOLD_TABLE = str.maketrans(_FOLD)
 
 # Encodings Chinese government reports come in; isolating them keeps detection off Latin code pages.
 _CANDIDATES = ["gb18030", "utf_16_le", "utf_16_be", "big5", "utf_8"]

@@ -169,9 +169,37 @@ def _items(doc: Document, start: int, end: int, problems: bool) -> list[Item]:
         pos = start
         for para in norm[start:end].split("\n"):
             if para.strip():
-                spans.append(_trimmed(doc, pos, pos + len(para)))
+                para_span = _trimmed(doc, pos, pos + len(para))
+                clauses = _problem_clauses(norm, *para_span) if problems else []
+                spans.extend(clauses if len(clauses) >= 2 else [para_span])
             pos += len(para) + 1
     return [Item(text=doc.text[s:e], span=(s, e)) for s, e in spans if e > s]
+
+
+_CLAUSE = re.compile(r"[^,;]+(?:[,;]|$)")
+_FRAMING = re.compile(r"相比|取得|虽然|尽管|对照|距离")
+_CONNECTIVE = re.compile(r"^(?:另外|此外|同时|并且|而且|还有)[,]?")
+
+
+def _problem_clauses(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An undivided problem paragraph split into its problems: a clause with a problem word starts an item,
+    a clause without one continues the item before it, framing clauses ("与…相比，还存在一定差距") are
+    dropped. Used only when the paragraph names two or more problems this way."""
+    items: list[list[int]] = []
+    for m in _CLAUSE.finditer(norm, start, end):
+        s, e = m.start(), m.end()
+        clause = m.group()
+        if _PROBLEM_WORDS.search(clause) and not _GENERIC.search(clause):
+            conn = _CONNECTIVE.match(clause)
+            items.append([s + (conn.end() if conn else 0), e])
+        elif items and not _FRAMING.search(clause) and not _GENERIC.search(clause):
+            items[-1][1] = e
+    spans = []
+    for s, e in items:
+        while e > s and norm[e - 1] in ",; \t":
+            e -= 1
+        spans.append((s, e))
+    return spans
 
 
 def extract_problems(doc: Document, sec: Section | None) -> tuple[list[Item], list[Item]]:

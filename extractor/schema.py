@@ -6,10 +6,10 @@ value means, never give example values.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NotRequired
 
 from pydantic import BaseModel, Field
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 Span = tuple[int, int]
 Severity = Literal["error", "warning"]

@@ -79,7 +79,15 @@ TABLE2_ROW_LABELS: Final = {
 # Column headers that only one format prints ("处理决定数量" is in both, so it is not listed).
 TABLE2_HEADER_LABELS: Final[dict[Format, tuple[str, ...]]] = {
     "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额"),
-    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "采购项目数量", "采购总金额"),
+    "2019": (
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "本年增/减",
+        "采购项目数量",
+        "采购总金额",
+    ),
 }
 
 # Columns whose values are amounts (decimals) rather than counts, with the unit the header implies.

@@ -6,7 +6,7 @@ parts is an error only when the known parts already exceed the total (blanks can
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .schema import Cell, CellRef, Finding, Formats, TableData
 from .spec import (
@@ -34,10 +34,18 @@ def _fmt(x: Number) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-def _sum_rule(rule: str, total: tuple[str, str], total_cell: Cell | None, parts: list[tuple[str, str]],
-              cells: list[Cell | None], what: str) -> Finding | None:
-    """total = Σ parts, blanks handled as the module docstring says. Paths and references are built only
-    for a failure: this runs for every row and column of every report."""
+def _sum_rule(
+    rule: str,
+    total: tuple[str, str],
+    total_cell: Cell | None,
+    rows: Sequence[str] | str,
+    cols: Sequence[str] | str,
+    cells: list[Cell | None],
+    what: str,
+) -> Finding | None:
+    """total = Σ cells, blanks handled as the module docstring says. The parts are the cells at ``rows`` x
+    ``cols`` (one of them a single key); their paths are built only for a failure, as this runs for every
+    row and column of every report."""
     if total_cell is None or total_cell["value"] is None:
         return None
     known = [c["value"] for c in cells if c is not None and c["value"] is not None]
@@ -52,12 +60,20 @@ def _sum_rule(rule: str, total: tuple[str, str], total_cell: Cell | None, parts:
             severity="error",
             message=f"{what}: the parts add up to {_fmt(found)}{note} but {prefix}.{total[0]}.{total[1]} is "
             f"{_fmt(expected)}",
-            cells=[_ref(f"{prefix}.{total[0]}.{total[1]}", total_cell),
-                   *(_ref(f"{prefix}.{r}.{c}", cell) for (r, c), cell in zip(parts, cells, strict=True))],
+            cells=[
+                _ref(f"{prefix}.{total[0]}.{total[1]}", total_cell),
+                *(_ref(f"{prefix}.{r}.{c}", cell) for (r, c), cell in zip(_pairs(rows, cols), cells, strict=True)),
+            ],
             expected=expected,
             found=found,
         )
     return None
+
+
+def _pairs(rows: Sequence[str] | str, cols: Sequence[str] | str) -> list[tuple[str, str]]:
+    if isinstance(rows, str):
+        return [(rows, c) for c in cols]
+    return [(r, str(cols)) for r in rows]
 
 
 _NO_ROW: dict[str, Cell] = {}
@@ -68,7 +84,7 @@ def check_table3(t3: TableData, fmt: str | None) -> list[Finding]:
     present = {c for r in t3.values() for c in r}
     columns = [c for c in (*TABLE3_COLUMNS[:6], "org_subtotal", "total") if c in present]
     r31_rows = ("new_received", "carried_over", "results_total", "carried_forward")
-    result_rows = TABLE3_RESULT_ROWS.get(fmt) if fmt in TABLE3_RESULT_ROWS else None  # type: ignore[call-overload]
+    result_rows = TABLE3_RESULT_ROWS.get(fmt) if fmt in TABLE3_RESULT_ROWS else None
     result_dicts = [t3.get(r, _NO_ROW) for r in result_rows] if result_rows else []
     total_row = t3.get("results_total", _NO_ROW)
     for col in columns:
@@ -90,25 +106,43 @@ def check_table3(t3: TableData, fmt: str | None) -> list[Finding]:
                     )
                 )
         if result_rows:
-            f = _sum_rule("R3.2", ("results_total", col), total_row.get(col), [(r, col) for r in result_rows],
-                          [row.get(col) for row in result_dicts],
-                          f"table3 column '{col}': results_total must equal the sum of the result rows")
+            f = _sum_rule(
+                "R3.2",
+                ("results_total", col),
+                total_row.get(col),
+                result_rows,
+                col,
+                [row.get(col) for row in result_dicts],
+                f"table3 column '{col}': results_total must equal the sum of the result rows",
+            )
             if f:
                 findings.append(f)
     applicants = TABLE3_COLUMNS[:6]
     for row, cols in t3.items():
         if "org_subtotal" in cols:
-            f = _sum_rule("R3.3", (row, "org_subtotal"), cols.get("org_subtotal"),
-                          [(row, c) for c in TABLE3_ORG_COLUMNS], [cols.get(c) for c in TABLE3_ORG_COLUMNS],
-                          f"table3 row '{row}': the organisation subtotal must equal the five organisation columns")
+            f = _sum_rule(
+                "R3.3",
+                (row, "org_subtotal"),
+                cols.get("org_subtotal"),
+                row,
+                TABLE3_ORG_COLUMNS,
+                [cols.get(c) for c in TABLE3_ORG_COLUMNS],
+                f"table3 row '{row}': the organisation subtotal must equal the five organisation columns",
+            )
             if f:
                 findings.append(f)
             part_cols: tuple[str, ...] = ("natural_person", "org_subtotal")
         else:
             part_cols = applicants
-        f = _sum_rule("R3.3", (row, "total"), cols.get("total"), [(row, c) for c in part_cols],
-                      [cols.get(c) for c in part_cols],
-                      f"table3 row '{row}': total must equal the sum of the applicant columns")
+        f = _sum_rule(
+            "R3.3",
+            (row, "total"),
+            cols.get("total"),
+            row,
+            part_cols,
+            [cols.get(c) for c in part_cols],
+            f"table3 row '{row}': total must equal the sum of the applicant columns",
+        )
         if f:
             findings.append(f)
     findings.extend(_non_negative_integers("R3.4", "table3", t3))
@@ -118,9 +152,15 @@ def check_table3(t3: TableData, fmt: str | None) -> list[Finding]:
 def check_table4(t4: TableData) -> list[Finding]:
     findings: list[Finding] = []
     for block, cols in t4.items():
-        parts = [(block, c) for c in TABLE4_COLUMNS[:4]]
-        f = _sum_rule("R4.1", (block, "total"), cols.get("total"), parts, [cols.get(c) for c in TABLE4_COLUMNS[:4]],
-                      f"table4 block '{block}': total must equal 维持 + 纠正 + 其他 + 尚未审结")
+        f = _sum_rule(
+            "R4.1",
+            (block, "total"),
+            cols.get("total"),
+            block,
+            TABLE4_COLUMNS[:4],
+            [cols.get(c) for c in TABLE4_COLUMNS[:4]],
+            f"table4 block '{block}': total must equal 维持 + 纠正 + 其他 + 尚未审结",
+        )
         if f:
             findings.append(f)
     findings.extend(_non_negative_integers("R4.2", "table4", t4))

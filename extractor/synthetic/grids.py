@@ -21,19 +21,31 @@ Grid = list[list[Cell]]
 
 _T2_SUBTABLES: dict[Format, list[tuple[str, list[str], list[tuple[str, str]]]]] = {
     "2021": [
-        ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"],
-         [("规章", "regulations"), ("行政规范性文件", "normative_documents")]),
+        (
+            "第二十条第（一）项",
+            ["本年制发件数", "本年废止件数", "现行有效件数"],
+            [("规章", "regulations"), ("行政规范性文件", "normative_documents")],
+        ),
         ("第二十条第（五）项", ["本年处理决定数量"], [("行政许可", "licensing")]),
         ("第二十条第（六）项", ["本年处理决定数量"], [("行政处罚", "punishment"), ("行政强制", "coercion")]),
         ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", "fees")]),
     ],
     "2019": [
-        ("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
-         [("规章", "regulations"), ("规范性文件", "normative_documents")]),
-        ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
-         [("行政许可", "licensing"), ("其他对外管理服务事项", "other_services")]),
-        ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
-         [("行政处罚", "punishment"), ("行政强制", "coercion")]),
+        (
+            "第二十条第（一）项",
+            ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+            [("规章", "regulations"), ("规范性文件", "normative_documents")],
+        ),
+        (
+            "第二十条第（五）项",
+            ["上一年项目数量", "本年增/减", "处理决定数量"],
+            [("行政许可", "licensing"), ("其他对外管理服务事项", "other_services")],
+        ),
+        (
+            "第二十条第（六）项",
+            ["上一年项目数量", "本年增/减", "处理决定数量"],
+            [("行政处罚", "punishment"), ("行政强制", "coercion")],
+        ),
         ("第二十条第（八）项", ["上一年项目数量", "本年增/减"], [("行政事业性收费", "fees")]),
         ("第二十条第（九）项", ["采购项目数量", "采购总金额"], [("政府集中采购", "procurement")]),
     ],
@@ -85,13 +97,28 @@ def table2_grids(fmt: Format) -> list[Grid]:
 
 
 def table3_grid(fmt: Format, subtotal: bool) -> Grid:
-    cols = TABLE3_COLUMNS_WITH_SUBTOTAL if subtotal else tuple(c for c in TABLE3_COLUMNS_WITH_SUBTOTAL
-                                                                 if c != "org_subtotal")
+    cols = (
+        TABLE3_COLUMNS_WITH_SUBTOTAL
+        if subtotal
+        else tuple(c for c in TABLE3_COLUMNS_WITH_SUBTOTAL if c != "org_subtotal")
+    )
     pad = [""] * (len(cols) - 2)
     grid: Grid = [
         ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "", "申请人情况", *pad, ""],
         ["", "", "", "自然人", "法人或其他组织", *[""] * (len(cols) - 3), "总计"],
-        ["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", *(["小计"] if subtotal else []), ""],
+        [
+            "",
+            "",
+            "",
+            "",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+            *(["小计"] if subtotal else []),
+            "",
+        ],
     ]
     for row in TABLE3_ROWS[fmt]:
         grid.append([*T3_LABELS[row], *(Ref(f"table3.{row}.{c}") for c in cols)])

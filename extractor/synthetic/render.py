@@ -13,18 +13,49 @@ from .values import Number, TableValues
 LAYOUTS = ("tab", "pipe", "markdown", "cells", "pdf", "ocr")
 
 # Visually close characters an OCR engine confuses; never applied to the table-3 "其他"/"总计" labels.
-_OCR_CONFUSIONS = {"信": "言", "政": "攻", "请": "清", "理": "里", "复": "夏", "议": "义", "开": "幵", "数": "敉",
-                   "量": "曩", "处": "外", "罚": "罸", "机": "几", "制": "製", "费": "贵", "密": "蜜", "项": "顶"}
+_OCR_CONFUSIONS = {
+    "信": "言",
+    "政": "攻",
+    "请": "清",
+    "理": "里",
+    "复": "夏",
+    "议": "义",
+    "开": "幵",
+    "数": "敉",
+    "量": "曩",
+    "处": "外",
+    "罚": "罸",
+    "机": "几",
+    "制": "製",
+    "费": "贵",
+    "密": "蜜",
+    "项": "顶",
+}
 _PROBLEMS = [
-    "信息公开的及时性有待提高", "政策解读形式较为单一", "政务新媒体互动性不足", "基层工作人员业务能力有待加强",
-    "重点领域信息公开深度不够", "依申请公开办理规范化程度不高", "公开平台栏目更新不够及时",
+    "信息公开的及时性有待提高",
+    "政策解读形式较为单一",
+    "政务新媒体互动性不足",
+    "基层工作人员业务能力有待加强",
+    "重点领域信息公开深度不够",
+    "依申请公开办理规范化程度不高",
+    "公开平台栏目更新不够及时",
 ]
 _IMPROVEMENTS = [
-    "加强业务培训，提升工作人员能力", "丰富政策解读形式，推出图解和视频解读", "加强政务新媒体运营管理",
-    "健全信息发布审核机制", "拓展重点领域信息公开的深度和广度", "规范依申请公开办理流程",
+    "加强业务培训，提升工作人员能力",
+    "丰富政策解读形式，推出图解和视频解读",
+    "加强政务新媒体运营管理",
+    "健全信息发布审核机制",
+    "拓展重点领域信息公开的深度和广度",
+    "规范依申请公开办理流程",
 ]
-_PLATFORMS = [("政府网站", "website"), ("政务公开栏", "bulletin_board"), ("微信公众号", "new_media"),
-              ("便民服务中心", "service_hall"), ("公告栏", "bulletin_board"), ("政务微博", "new_media")]
+_PLATFORMS = [
+    ("政府网站", "website"),
+    ("政务公开栏", "bulletin_board"),
+    ("微信公众号", "new_media"),
+    ("便民服务中心", "service_hall"),
+    ("公告栏", "bulletin_board"),
+    ("政务微博", "new_media"),
+]
 _ORGANS = ["示例县城关镇人民政府", "样本市教育局", "测试区人民政府", "某某县自然资源局", "演示市住房和城乡建设局"]
 _NUMERALS = "一二三四五六七八九十"
 
@@ -94,8 +125,13 @@ class _TableRenderer:
         self.doc.cells[ref.path] = (raw, self.w.write(raw))
 
     def grid(self, grid: Grid, page_break: bool = False) -> None:
-        render = {"tab": self._delimited, "pipe": self._delimited, "markdown": self._markdown,
-                  "cells": self._cells, "pdf": self._pdf}[self.base]
+        render = {
+            "tab": self._delimited,
+            "pipe": self._delimited,
+            "markdown": self._markdown,
+            "cells": self._cells,
+            "pdf": self._pdf,
+        }[self.base]
         break_at = self.rng.randrange(3, len(grid)) if page_break and len(grid) > 4 else -1
         for i, row in enumerate(grid):
             if i == break_at:
@@ -176,8 +212,14 @@ def render_report(values: TableValues, layout: str, rng: random.Random, seed: in
     """A full six-section report around ``values`` in ``layout`` (one of LAYOUTS)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(LAYOUTS)}")
-    doc = SyntheticDoc(text="", layout=layout, seed=seed, values=values, year=rng.choice([2021, 2022, 2023, 2024]),
-                       organ=rng.choice(_ORGANS))
+    doc = SyntheticDoc(
+        text="",
+        layout=layout,
+        seed=seed,
+        values=values,
+        year=rng.choice([2021, 2022, 2023, 2024]),
+        organ=rng.choice(_ORGANS),
+    )
     w = _Writer()
     tables = _TableRenderer(doc, w, rng, layout)
     style = rng.choice(["plain", "md"])
@@ -238,8 +280,16 @@ def render_report(values: TableValues, layout: str, rng: random.Random, seed: in
     return doc
 
 
-def generate(seed: int, layout: str, fmt2: Format = "2021", fmt3: Format = "2021", subtotal: bool = False,
-             zero_rate: float = 0.3, blank_rate: float = 0.0, break_rule: str | None = None) -> SyntheticDoc:
+def generate(
+    seed: int,
+    layout: str,
+    fmt2: Format = "2021",
+    fmt3: Format = "2021",
+    subtotal: bool = False,
+    zero_rate: float = 0.3,
+    blank_rate: float = 0.0,
+    break_rule: str | None = None,
+) -> SyntheticDoc:
     """One synthetic report, fully determined by its arguments."""
     from .values import break_rule as _break
     from .values import draw_values

@@ -108,7 +108,11 @@ def draw_values(
     """Values satisfying every rule; ``blank_rate`` turns some cells into printed blanks afterwards
     (blanks are "not reported", so the rules still hold for what is printed)."""
     tv = TableValues(
-        fmt2, fmt3, subtotal, draw_table2(rng, fmt2, zero_rate), draw_table3(rng, fmt3, subtotal, zero_rate),
+        fmt2,
+        fmt3,
+        subtotal,
+        draw_table2(rng, fmt2, zero_rate),
+        draw_table3(rng, fmt3, subtotal, zero_rate),
         draw_table4(rng, zero_rate),
     )
     if blank_rate:

@@ -29,7 +29,7 @@ from ..spec import (
     Format,
 )
 from .labels import RowMatcher, compact, header_hits, header_hits_fuzzy
-from .tokens import EMPTY, VALUE, Group, Token, group, parse_value, tokenize
+from .tokens import _PARSED, EMPTY, VALUE, Group, Token, group, parse_value, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +128,13 @@ def _keep(rows: dict[str, Group], key: str, g: Group, table: str, out: ParsedTab
     if key in rows:
         if rows[key].n_values and g.n_values:
             out.problems.append(
-                TableProblem("S2", "warning", f"{table}: row '{key}' appears twice; the first is kept",
-                             f"{table}.{key}", _label_span(g))
+                TableProblem(
+                    "S2",
+                    "warning",
+                    f"{table}: row '{key}' appears twice; the first is kept",
+                    f"{table}.{key}",
+                    _label_span(g),
+                )
             )
         if not g.n_values or rows[key].n_values:
             return
@@ -157,7 +162,12 @@ class _Padding:
         return None
 
 
+_NO_PADDING = _Padding({}, None)
+
+
 def _padding(rows: dict[str, Group], columns: dict[str, tuple[str, ...]]) -> _Padding:
+    if not any(g.values and g.values[0].delimited and g.n_values < len(columns.get(k, ())) for k, g in rows.items()):
+        return _NO_PADDING  # no row with blanks in a delimited table: nothing to disambiguate
     seen: dict[tuple[int, int], Counter[int]] = {}
     starts: Counter[int] = Counter()
     for key, g in rows.items():
@@ -179,15 +189,26 @@ def _cells_of(g: Group, n: int, padding: _Padding) -> list[Token] | None:
         lead = padding.lead(g.shape)
         if lead is not None:
             vals = g.values[lead : lead + n]
-            if len(vals) == n and all(t.kind == EMPTY for t in g.values[:lead]) and \
-                    sum(1 for t in vals if t.kind == VALUE) == g.n_values:
+            if (
+                len(vals) == n
+                and all(t.kind == EMPTY for t in g.values[:lead])
+                and sum(1 for t in vals if t.kind == VALUE) == g.n_values
+            ):
                 return list(vals)
     return _take(g.values, n)
 
 
-def _fill(doc: Document, table: str, rows: dict[str, Group], columns: dict[str, tuple[str, ...]],
-          units: dict[str, str | None], out: ParsedTable) -> RawTable:
+def _fill(
+    doc: Document,
+    table: str,
+    rows: dict[str, Group],
+    columns: dict[str, tuple[str, ...]],
+    units: dict[str, str | None],
+    out: ParsedTable,
+) -> RawTable:
     data: RawTable = {}
+    text = doc.text
+    parsed = _PARSED
     padding = _padding(rows, columns)
     for key, cols in columns.items():
         g = rows.get(key)
@@ -198,14 +219,27 @@ def _fill(doc: Document, table: str, rows: dict[str, Group], columns: dict[str, 
         if vals is None:
             out.problems.append(
                 TableProblem(
-                    "S2", "error",
+                    "S2",
+                    "error",
                     f"{table}: row '{key}' has {g.n_values} values where its format has {len(cols)} columns; "
                     "not filled",
-                    f"{table}.{key}", _label_span(g),
+                    f"{table}.{key}",
+                    _label_span(g),
                 )
             )
             continue
-        data[key] = {col: _cell(doc, tok, units.get(col)) for col, tok in zip(cols, vals, strict=True)}
+        row: dict[str, dict[str, object]] = {}
+        for col, tok in zip(cols, vals, strict=True):
+            if tok[0] == EMPTY:
+                row[col] = {"value": None, "raw": "", "span": (tok[2], tok[2])}
+                continue
+            value, printed_unit = parsed.get(tok[1]) or parse_value(tok[1])
+            cell: dict[str, object] = {"value": value, "raw": text[tok[2] : tok[3]], "span": (tok[2], tok[3])}
+            unit = printed_unit or (units.get(col) if units else None)
+            if unit:
+                cell["unit"] = unit
+            row[col] = cell
+        data[key] = row
     return data
 
 
@@ -231,8 +265,12 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
         return out
     if fmt is None:
         out.problems.append(
-            TableProblem("S1", "warning", "table2: its format (2019 or 2021) cannot be told from its headers; "
-                         "cells not filled", "table2")
+            TableProblem(
+                "S1",
+                "warning",
+                "table2: its format (2019 or 2021) cannot be told from its headers; cells not filled",
+                "table2",
+            )
         )
         return out
     out.format = fmt
@@ -243,8 +281,13 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
     for key in rows.keys() - TABLE2_COLUMNS[fmt].keys():
         if rows[key].n_values:
             out.problems.append(
-                TableProblem("S2", "warning", f"table2: row '{key}' is not part of the {fmt} format; ignored",
-                             f"table2.{key}", _label_span(rows[key]))
+                TableProblem(
+                    "S2",
+                    "warning",
+                    f"table2: row '{key}' is not part of the {fmt} format; ignored",
+                    f"table2.{key}",
+                    _label_span(rows[key]),
+                )
             )
     return out
 
@@ -264,8 +307,12 @@ def parse_table3(doc: Document, start: int, end: int) -> ParsedTable:
         fmt = "2019"
     if fmt is None:
         out.problems.append(
-            TableProblem("S1", "warning", "table3: its format cannot be told: no (六)其他处理 row was read; "
-                         "cells not filled", "table3")
+            TableProblem(
+                "S1",
+                "warning",
+                "table3: its format cannot be told: no (六)其他处理 row was read; cells not filled",
+                "table3",
+            )
         )
         return out
     out.format = fmt
@@ -301,17 +348,21 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
     # Column-wise layout (the official one): a two-level header, then 15 numbers.
     values = tuple(t for g in groups if g.n_values for t in g.values)
     n = len(TABLE4_BLOCKS) * len(TABLE4_COLUMNS)
-    vals = _take(values, n)
-    if vals is None:
+    taken = _take(values, n)
+    if taken is None:
         first = next((g for g in groups if g.n_values), None)
         out.problems.append(
-            TableProblem("S2", "error", f"table4: {sum(1 for v in values if v.kind == VALUE)} values where the "
-                         f"table has {n}; not filled", "table4",
-                         (first.values[0].start, first.values[-1].end) if first else None)
+            TableProblem(
+                "S2",
+                "error",
+                f"table4: {sum(1 for v in values if v.kind == VALUE)} values where the table has {n}; not filled",
+                "table4",
+                (first.values[0].start, first.values[-1].end) if first else None,
+            )
         )
         return out
     for b, block in enumerate(TABLE4_BLOCKS):
-        chunk = vals[b * len(TABLE4_COLUMNS) : (b + 1) * len(TABLE4_COLUMNS)]
+        chunk = taken[b * len(TABLE4_COLUMNS) : (b + 1) * len(TABLE4_COLUMNS)]
         data[block] = {c: _cell(doc, t, None) for c, t in zip(TABLE4_COLUMNS, chunk, strict=True)}
     out.data = data
     return out

@@ -8,7 +8,6 @@ grouped as "labels followed by values": the labels anchor the values, never thei
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import NamedTuple
 
 LABEL = 0
@@ -22,7 +21,6 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*"
 )
 _RULE_LINE = re.compile(r"[ \t|:=]*-{3,}[-\t |:=]*|[ \t]*[=_]{3,}[ \t]*")
-_WS = re.compile(r"\S+")
 _MARKDOWN_RULE = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*$", re.M)
 _MAYBE_NOISE = re.compile(r"[-—–~_=页/]")  # cheap pre-check before the page-number and rule regexes
 
@@ -51,18 +49,27 @@ class Group(NamedTuple):
         return "".join(t.text for t in self.labels).replace(" ", "")
 
 
-@lru_cache(maxsize=4096)
+_PARSED: dict[str, tuple[int | float | None, str | None]] = {}
+
+
 def parse_value(raw: str) -> tuple[int | float | None, str | None]:
-    """(value, unit) of a value token's text; blanks and dashes are (None, None)."""
+    """(value, unit) of a value token's text; blanks and dashes are (None, None). Cached: values repeat."""
+    hit = _PARSED.get(raw)
+    if hit is not None:
+        return hit
     m = _NUMBER.fullmatch(raw)
     if m is None:
-        return None, None
-    digits = m.group(1).replace(",", "")
-    value: int | float = float(digits) if "." in digits else int(digits)
-    return value, m.group(2)
+        result: tuple[int | float | None, str | None] = (None, None)
+    else:
+        digits = m.group(1).replace(",", "")
+        result = (float(digits) if "." in digits else int(digits), m.group(2))
+    if len(_PARSED) < 65536:
+        _PARSED[raw] = result
+    return result
 
 
-_KIND: dict[str, int] = {}  # cell text -> VALUE/LABEL; texts repeat ("0") so this saves most regex calls
+SPLIT = 3  # a delimited cell holding labels and values ("规章 0 0 0"): split on whitespace
+_KIND: dict[str, int] = {"": EMPTY}  # cell text -> kind; texts repeat ("0") so this saves most regex calls
 _new = tuple.__new__
 
 
@@ -70,6 +77,8 @@ def _kind(text: str) -> int:
     kind = _KIND.get(text)
     if kind is None:
         kind = VALUE if _VALUE.fullmatch(text) else LABEL
+        if kind == LABEL and (" " in text or "\t" in text) and any(_VALUE.fullmatch(p) for p in text.split()):
+            kind = SPLIT
         if len(_KIND) < 65536:
             _KIND[text] = kind
     return kind
@@ -78,21 +87,25 @@ def _kind(text: str) -> int:
 def _split_tokens(norm: str, start: int, end: int, line: int, delimited: bool, out: list[Token]) -> None:
     """A cell (or an undelimited line) holding several whitespace-separated pieces."""
     cell = norm[start:end]
-    pieces = [(m.group(), start + m.start()) for m in _WS.finditer(cell)]
-    if delimited and all(_kind(p) == LABEL for p, _ in pieces):
-        stripped = cell.strip()
-        lead = start + cell.index(stripped)
-        out.append(_new(Token, (LABEL, stripped, lead, lead + len(stripped), line, True)))
-        return
-    for text, pos in pieces:
-        out.append(_new(Token, (_kind(text), text, pos, pos + len(text), line, delimited)))
+    at = 0
+    kinds_get = _KIND.get
+    for text in cell.split():
+        at = cell.find(text, at)
+        pos = start + at
+        at += len(text)
+        kind = kinds_get(text)
+        if kind is None:
+            kind = _kind(text)
+        out.append(_new(Token, (LABEL if kind == SPLIT else kind, text, pos, pos + len(text), line, delimited)))
 
 
-def tokenize(norm: str, start: int, end: int) -> list[Token]:
-    """Tokens of ``norm[start:end]``, line by line. Written for speed: it runs on every table cell."""
-    tokens: list[Token] = []
-    append = tokens.append
-    kinds = _KIND
+def tokenize(norm: str, start: int, end: int) -> list[list[Token]]:
+    """Tokens of ``norm[start:end]``, one list per non-empty line. Written for speed: it runs on every table
+    cell of every report."""
+    lines: list[list[Token]] = []
+    kinds_get = _KIND.get
+    new = _new
+    token_cls = Token
     pos = start
     line_no = 0
     # Only a markdown table (it has a |---| rule) opens its rows with a pipe that is not a cell boundary;
@@ -106,55 +119,151 @@ def tokenize(norm: str, start: int, end: int) -> list[Token]:
             continue
         if _MAYBE_NOISE.search(line) and (_PAGE_NUMBER.fullmatch(line) or _RULE_LINE.fullmatch(line)):
             continue
-        first = len(tokens)
+        tokens: list[Token] = []
+        append = tokens.append
         sep = "\t" if "\t" in line else ("|" if "|" in line else None)
         if sep is None:
-            _split_tokens(norm, line_start, line_start + len(line), line_no, False, tokens)
+            stripped = line.strip()
+            kind = kinds_get(stripped)
+            if kind is None:
+                kind = _kind(stripped)
+            if kind == VALUE or (kind == LABEL and " " not in stripped):  # one token: no regex needed
+                lead = line_start if stripped is line else line_start + line.index(stripped)
+                append(new(token_cls, (kind, stripped, lead, lead + len(stripped), line_no, False)))
+            else:
+                _split_tokens(norm, line_start, line_start + len(line), line_no, False, tokens)
         else:
-            offset = line_start
-            skip_first = markdown and sep == "|" and line.lstrip().startswith("|")
-            for cell in line.split(sep):
-                cell_start = offset
-                offset += len(cell) + 1
-                if skip_first:
-                    skip_first = False
-                    continue
+            cells = line.split(sep)
+            off = line_start
+            if markdown and sep == "|" and line.lstrip().startswith("|"):
+                off += len(cells[0]) + 1
+                cells = cells[1:]
+            for cell in cells:
+                cell_start = off
+                off += len(cell) + 1
                 stripped = cell.strip()
-                if not stripped:
-                    append(_new(Token, (EMPTY, "", cell_start, cell_start, line_no, True)))
-                    continue
-                kind = kinds.get(stripped)
-                if kind is None or (kind == LABEL and " " in stripped):
+                kind = kinds_get(stripped)
+                if kind is None:
+                    kind = _kind(stripped)
+                if kind == EMPTY:
+                    append(new(token_cls, (EMPTY, "", cell_start, cell_start, line_no, True)))
+                elif kind == SPLIT:
                     _split_tokens(norm, cell_start, cell_start + len(cell), line_no, True, tokens)
-                    continue
-                lead = cell_start if stripped is cell else cell_start + cell.index(stripped)
-                append(_new(Token, (kind, stripped, lead, lead + len(stripped), line_no, True)))
-        if len(tokens) > first:
-            head = tokens[first]
-            if head[0] == VALUE and not head[5]:
-                _relabel_leading_numbers(tokens, first)
-            elif head[0] == LABEL and head[1][0] in ".、)" and first and tokens[first - 1][0] == VALUE:
-                # "（三）不予公开 1" + ".属于国家秘密": a label broken right after its enumerator's digit.
-                prev = tokens[first - 1]
-                if prev[1].isdigit() and len(prev[1]) <= 2:
-                    tokens[first - 1] = prev._replace(kind=LABEL)
-    return tokens
+                else:
+                    lead = cell_start if stripped is cell else cell_start + cell.index(stripped)
+                    append(new(token_cls, (kind, stripped, lead, lead + len(stripped), line_no, True)))
+        if not tokens:
+            continue
+        head = tokens[0]
+        if head[0] == VALUE and not head[5]:
+            _relabel_leading_numbers(tokens)
+        elif head[0] == LABEL and head[1][0] in ".、)" and lines and lines[-1][-1][0] == VALUE:
+            # "（三）不予公开 1" + ".属于国家秘密": a label broken right after its enumerator's digit.
+            prev = lines[-1][-1]
+            if prev[1].isdigit() and len(prev[1]) <= 2:
+                lines[-1][-1] = prev._replace(kind=LABEL)
+        lines.append(tokens)
+    return lines
 
 
-def _relabel_leading_numbers(tokens: list[Token], first: int) -> None:
+def _relabel_leading_numbers(tokens: list[Token]) -> None:
     """A number that starts a line and is followed by a label on that line is an enumerator or OCR noise
     in the label ("1 属于国家秘密"), never a data cell: data follows its label."""
-    i = first
+    i = 0
     while i < len(tokens) and tokens[i].kind == VALUE and not tokens[i].delimited:
         i += 1
-    if i > first and i < len(tokens) and tokens[i].kind == LABEL:
-        for j in range(first, i):
-            t = tokens[j]
-            tokens[j] = t._replace(kind=LABEL)
+    if 0 < i < len(tokens) and tokens[i].kind == LABEL:
+        for j in range(i):
+            tokens[j] = tokens[j]._replace(kind=LABEL)
 
 
-def group(tokens: list[Token]) -> list[Group]:
-    """Split tokens into label-then-values groups.
+class _Grouper:
+    """State of ``group``: the open group's labels and values, and the groups closed so far."""
+
+    def __init__(self) -> None:
+        self.groups: list[Group] = []
+        self.labels: list[Token] = []
+        self.values: list[Token] = []
+        self.n_values = 0
+        self.pre: dict[int, int] = {}  # line -> empty cells before its first label
+
+    def close(self) -> None:
+        labels, values = self.labels, self.values
+        line = values[0][4] if values else labels[-1][4]
+        on_line = sum(1 for t in labels if t[4] == line)
+        self.groups.append(_new(Group, (tuple(labels), tuple(values), self.n_values, (on_line, self.pre.get(line, 0)))))
+        self.labels, self.values, self.n_values = [], [], 0
+
+    def label(self, tok: Token) -> None:
+        if self.n_values:
+            self.close()
+        elif self.values:
+            self.values = []  # padding of a header or merged cell, nobody's value
+        self.labels.append(tok)
+
+    def line(self, toks: list[Token]) -> None:
+        if len(toks) == 1:  # one-cell-per-line layouts
+            tok = toks[0]
+            if tok[0] == LABEL:
+                self.label(tok)
+            else:
+                self.values.append(tok)
+                self.n_values += tok[0] == VALUE
+            return
+        kinds = [t[0] for t in toks]
+        if LABEL not in kinds:  # values continuing the open group
+            self.values.extend(toks)
+            self.n_values += kinds.count(VALUE)
+            return
+        first = kinds.index(LABEL)
+        end = first + 1
+        while end < len(kinds) and kinds[end] == LABEL:
+            end += 1
+        if VALUE in kinds[:first] or LABEL in kinds[end:]:
+            self.slow_line(toks)
+            return
+        # The common row: [empty padding] labels [values and blanks].
+        if self.n_values:
+            self.close()
+        elif self.values:
+            self.values = []
+        if first:
+            self.pre[toks[0][4]] = first
+        self.labels.extend(toks[first:end])
+        if end < len(toks):
+            self.values.extend(toks[end:])
+            self.n_values = kinds.count(VALUE)
+            if not self.n_values and toks[-1][5]:
+                self.close()  # a delimited row printed all blank (or a header line): keep it a row
+
+    def slow_line(self, toks: list[Token]) -> None:
+        """Lines mixing labels and values in any order (flattened text holding several rows)."""
+        pending: list[Token] = []
+        started = False
+        for tok in toks:
+            kind = tok[0]
+            if not started and kind == EMPTY:
+                pending.append(tok)
+                continue
+            if not started:
+                started = True
+                if pending and kind == LABEL:
+                    self.pre[tok[4]] = len(pending)
+                else:
+                    self.values.extend(pending)
+            if kind == LABEL:
+                self.label(tok)
+            else:
+                self.values.append(tok)
+                if kind == VALUE:
+                    self.n_values += 1
+        last = toks[-1]
+        if last[0] == EMPTY and last[5] and not self.n_values and self.labels and self.labels[-1][4] == last[4]:
+            self.close()
+
+
+def group(lines: list[list[Token]]) -> list[Group]:
+    """Split tokenised lines into label-then-values groups.
 
     Empty cells before any value belong to no one (merged-cell padding) and are dropped when a label
     follows. A delimited line that has labels and empty cells but no value closes its group at line end,
@@ -164,60 +273,9 @@ def group(tokens: list[Token]) -> list[Group]:
     precede them. Rows of one shape share their merged-cell padding, which is how ``parse`` tells padding
     from printed blanks in tab and pipe tables.
     """
-    groups: list[Group] = []
-    labels: list[Token] = []
-    values: list[Token] = []
-    n_values = 0
-    pre: dict[int, int] = {}  # line -> empty cells before its first label
-    pending: list[Token] = []  # empty cells opening the current line: padding before a label, or values
-    count = len(tokens)
-    prev_line = -1
-
-    def close() -> None:
-        line = values[0][4] if values else labels[-1][4]
-        on_line = sum(1 for t in labels if t[4] == line)
-        groups.append(_new(Group, (tuple(labels), tuple(values), n_values, (on_line, pre.get(line, 0)))))
-
-    for i, tok in enumerate(tokens):
-        kind = tok[0]
-        line = tok[4]
-        if line != prev_line:
-            values.extend(pending)
-            pending = []
-            prev_line = line
-            if kind == EMPTY:
-                pending.append(tok)
-                continue
-        elif pending:
-            if kind == EMPTY:
-                pending.append(tok)
-                continue
-            if kind == LABEL:
-                pre[line] = len(pending)
-            else:
-                values.extend(pending)
-            pending = []
-        if kind == LABEL:
-            if n_values:
-                close()
-                labels, values, n_values = [], [], 0
-            elif values:
-                values = []
-            labels.append(tok)
-            continue
-        values.append(tok)
-        if kind == VALUE:
-            n_values += 1
-        elif (
-            not n_values
-            and labels
-            and tok[5]
-            and labels[-1][4] == line
-            and (i + 1 == count or tokens[i + 1][4] != line)
-        ):
-            close()
-            labels, values = [], []
-    values.extend(pending)
-    if labels or n_values:
-        close()
-    return groups
+    grouper = _Grouper()
+    for toks in lines:
+        grouper.line(toks)
+    if grouper.labels or grouper.n_values:
+        grouper.close()
+    return grouper.groups

@@ -1,0 +1,228 @@
+"""Command line: ``extractor extract|validate|show|schema``. Records go to stdout or a file as JSON lines;
+progress, summaries and errors go to stderr."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import ExtractorError, RecordError, UsageError
+from .pipeline import DocIds, extract_path, iter_inputs, revalidate
+from .schema import FailureRecord, Report
+from .show import show
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_DETAIL_LIMIT = 50  # per-document summary rows; larger batches get totals only
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="extractor", description=__doc__)
+    p.add_argument("--version", action="version", version=f"extractor {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="extract reports (files or folders) to JSON lines")
+    ex.add_argument("paths", nargs="+", help="report files (.txt/.md) or folders searched recursively")
+    ex.add_argument("-o", "--output", help="write JSON lines here instead of stdout")
+    ex.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr (errors still shown)")
+
+    va = sub.add_parser("validate", help="re-run the validators on extracted records")
+    va.add_argument("records", help="a JSONL file written by 'extractor extract'")
+    va.add_argument("-o", "--output", help="write the re-validated records here instead of stdout")
+    va.add_argument("-q", "--quiet", action="store_true")
+
+    sh = sub.add_parser("show", help="show one document's tables and findings")
+    sh.add_argument("file", help="a report file, or a JSONL file of extracted records")
+    sh.add_argument("--doc-id", help="which record of a JSONL file (default: the first)")
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of the output records")
+    sc.add_argument("--failure", action="store_true", help="the schema of failure records instead")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    err = Console(stderr=True, highlight=False)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its message
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        if args.command == "extract":
+            return _extract(args, err)
+        if args.command == "validate":
+            return _validate(args, err)
+        if args.command == "show":
+            return _show(args)
+        print(json.dumps((FailureRecord if args.failure else Report).model_json_schema(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    except UsageError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return EXIT_USAGE
+
+
+def _open_output(path: str | None) -> IO[str]:
+    if path is None:
+        return sys.stdout
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the output ({exc.strerror}); choose another -o path") from None
+
+
+def _extract(args: argparse.Namespace, err: Console) -> int:
+    paths = list(iter_inputs(args.paths))
+    if not paths:
+        raise UsageError(f"no .txt/.md report found in {', '.join(args.paths)}; give files or folders holding them")
+    out = _open_output(args.output)
+    ids = DocIds()
+    results: list[tuple[str, Report | FailureRecord]] = []
+    try:
+        for path in paths:
+            record = extract_path(path, ids.next(path))
+            out.write(record.model_dump_json() + "\n")
+            out.flush()
+            if isinstance(record, FailureRecord):
+                err.print(f"[red]error:[/red] {record.error.message}", soft_wrap=True)
+            results.append((record.doc_id, _summary_of(record)))
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    failed = sum(1 for _, r in results if isinstance(r, FailureRecord))
+    if not args.quiet:
+        _print_summary(err, [r for _, r in results])
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _summary_of(record: Report | FailureRecord) -> Report | FailureRecord:
+    """What the summary needs, without holding whole records for a big batch."""
+    if isinstance(record, FailureRecord):
+        return record
+    return record.model_copy(
+        update={
+            "table2": None,
+            "table3": None,
+            "table4": None,
+            "problems": [],
+            "improvements": [],
+            "overview": record.overview.model_construct(),
+        }
+    )
+
+
+def _print_summary(err: Console, records: list[Report | FailureRecord], title: str = "extraction summary") -> None:
+    ok = [r for r in records if isinstance(r, Report)]
+    failed = [r for r in records if isinstance(r, FailureRecord)]
+    by_rule = Counter(f"{f.rule} {f.severity}" for r in ok for f in r.findings)
+    if len(records) <= _DETAIL_LIMIT:
+        t = Table(title=title, title_justify="left", header_style="bold")
+        for name in ("document", "status", "formats (t2/t3)", "errors", "warnings"):
+            t.add_column(name)
+        for r in records:
+            if isinstance(r, FailureRecord):
+                t.add_row(r.doc_id, "[red]failed[/red]", r.error.type, "", "")
+                continue
+            errors = sum(1 for f in r.findings if f.severity == "error")
+            warnings = len(r.findings) - errors
+            t.add_row(
+                r.doc_id,
+                "ok",
+                f"{r.format.table2 or '?'}/{r.format.table3 or '?'}",
+                f"[red]{errors}[/red]" if errors else "0",
+                str(warnings),
+            )
+        err.print(t)
+    rules = ", ".join(f"{k}: {v}" for k, v in sorted(by_rule.items())) or "none"
+    err.print(f"{len(records)} documents: {len(ok)} ok, {len(failed)} failed; findings by rule: {rules}")
+
+
+def _read_records(path: str) -> Iterator[tuple[int, str]]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            yield from enumerate(fh, 1)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror}); give a JSONL file from 'extractor extract'") from None
+
+
+def _parse_record(path: str, line_no: int, line: str) -> Report | FailureRecord:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            f"{path}:{line_no}: not JSON ({exc.msg}); regenerate the file with 'extractor extract'"
+        ) from None
+    try:
+        if isinstance(data, dict) and "error" in data and "provenance" not in data:
+            return FailureRecord.model_validate(data)
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RecordError(f"{path}:{line_no}: not an extractor record ({where}: {first['msg']})") from None
+
+
+def _validate(args: argparse.Namespace, err: Console) -> int:
+    bad = 0
+    records: list[Report | FailureRecord] = []
+    out = None
+    try:
+        for line_no, line in _read_records(args.records):
+            if not line.strip():
+                continue
+            if out is None:
+                out = _open_output(args.output)
+            try:
+                record = _parse_record(args.records, line_no, line)
+            except ExtractorError as exc:
+                bad += 1
+                err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+                continue
+            if isinstance(record, Report):
+                record = revalidate(record)
+            out.write(record.model_dump_json() + "\n")
+            records.append(_summary_of(record))
+    finally:
+        if out is not None and out is not sys.stdout:
+            out.close()
+    if not args.quiet:
+        _print_summary(err, records, "validation summary")
+    errors = any(f.severity == "error" for r in records if isinstance(r, Report) for f in r.findings)
+    return EXIT_FAILED if bad or errors else EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    console = Console(highlight=False)
+    path = Path(args.file)
+    if path.suffix == ".jsonl":
+        for line_no, line in _read_records(args.file):
+            if not line.strip():
+                continue
+            record = _parse_record(args.file, line_no, line)
+            if args.doc_id is None or record.doc_id == args.doc_id:
+                if isinstance(record, FailureRecord):
+                    console.print(f"[red]{record.doc_id} failed:[/red] {record.error.message}")
+                    return EXIT_FAILED
+                show(record, console)
+                return EXIT_OK
+        raise UsageError(f"{args.file}: no record with doc_id {args.doc_id!r}")
+    if not path.exists():
+        raise UsageError(f"{args.file}: no such file")
+    result = extract_path(path, path.stem)
+    if isinstance(result, FailureRecord):
+        Console(stderr=True).print(f"[red]error:[/red] {result.error.message}", soft_wrap=True)
+        return EXIT_FAILED
+    show(result, console)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

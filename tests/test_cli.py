@@ -1,0 +1,87 @@
+"""The command line as a user runs it: records on stdout or in a file, errors on stderr, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from extractor.cli import main
+from tests.conftest import DOCUMENTS
+
+
+def _records(text: str) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_main_extract_bundled_documents_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(DOCUMENTS)]) == 0
+    out, err = capsys.readouterr()
+    records = _records(out)
+    assert [r["doc_id"] for r in records] == sorted(p.stem for p in DOCUMENTS.glob("*.txt"))
+    assert all(r["table3"]["results_total"]["total"]["value"] == 0 for r in records)
+    assert "5 documents: 5 ok, 0 failed" in err
+
+
+def test_main_extract_records_a_bad_file_and_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(DOCUMENTS / "000_709a8d8ff7e18c17.txt", tmp_path / "good.txt")
+    (tmp_path / "scan.txt").write_bytes(b"%PDF-1.5 binary")
+    out_file = tmp_path / "out" / "records.jsonl"
+    assert main(["extract", str(tmp_path), "-o", str(out_file)]) == 1
+    _, err = capsys.readouterr()
+    records = _records(out_file.read_text(encoding="utf-8"))
+    assert {r["doc_id"]: ("error" in r) for r in records} == {"good": False, "scan": True}
+    assert f"{tmp_path / 'scan.txt'}: this is a PDF file, not text" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["extract"], ["frobnicate"], ["extract", "--workers", "3", "x"], []],
+    ids=["no-paths", "unknown-command", "unknown-option", "nothing"],
+)
+def test_main_usage_errors_exit_2(argv: list[str]) -> None:
+    assert main(argv) == 2
+
+
+def test_main_extract_folder_without_reports_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["extract", str(tmp_path)]) == 2
+    assert "no .txt/.md report found" in capsys.readouterr().err
+
+
+def test_main_validate_rechecks_a_hand_edited_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(DOCUMENTS / "003_69c037c7e9f6049d.txt", tmp_path / "r.txt")
+    records_file = tmp_path / "r.jsonl"
+    assert main(["extract", str(tmp_path / "r.txt"), "-o", str(records_file), "-q"]) == 0
+    assert main(["validate", str(records_file), "-q"]) == 0
+    capsys.readouterr()
+    record = _records(records_file.read_text(encoding="utf-8"))[0]
+    record["table3"]["granted"]["natural_person"]["value"] = 2  # row total stays 0: R3.3 and R3.2 break
+    records_file.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["validate", str(records_file)]) == 1
+    out, _ = capsys.readouterr()
+    rules = {f["rule"] for f in _records(out)[0]["findings"]}
+    assert {"R3.2", "R3.3"} <= rules
+
+
+def test_main_validate_names_a_malformed_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"doc_id": "x"}\nnot json\n', encoding="utf-8")
+    assert main(["validate", str(bad), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:1: not an extractor record" in err and f"{bad}:2: not JSON" in err
+
+
+def test_main_show_highlights_a_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(DOCUMENTS / "002_2581eebe3519dac9.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "1596496.16元" in out and "table3 (2019)" in out and "no findings" in out
+
+
+def test_main_schema_prints_the_report_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"doc_id", "table2", "table3", "table4", "findings", "provenance"} <= set(schema["properties"])
