@@ -85,7 +85,7 @@ def _extract(args: argparse.Namespace, err: Console) -> int:
         raise UsageError(f"no .txt/.md report found in {', '.join(args.paths)}; give files or folders holding them")
     out = _open_output(args.output)
     ids = DocIds()
-    results: list[tuple[str, Report | FailureRecord]] = []
+    summary = _Summary("extraction summary")
     try:
         for path in paths:
             record = extract_path(path, ids.next(path))
@@ -93,56 +93,49 @@ def _extract(args: argparse.Namespace, err: Console) -> int:
             out.flush()
             if isinstance(record, FailureRecord):
                 err.print(f"[red]error:[/red] {record.error.message}", soft_wrap=True)
-            results.append((record.doc_id, _summary_of(record)))
+            summary.add(record)
     finally:
         if out is not sys.stdout:
             out.close()
-    failed = sum(1 for _, r in results if isinstance(r, FailureRecord))
     if not args.quiet:
-        _print_summary(err, [r for _, r in results])
-    return EXIT_FAILED if failed else EXIT_OK
+        summary.print(err)
+    return EXIT_FAILED if summary.failed else EXIT_OK
 
 
-def _summary_of(record: Report | FailureRecord) -> Report | FailureRecord:
-    """What the summary needs, without holding whole records for a big batch."""
-    if isinstance(record, FailureRecord):
-        return record
-    return record.model_copy(
-        update={
-            "table2": None,
-            "table3": None,
-            "table4": None,
-            "problems": [],
-            "improvements": [],
-            "overview": record.overview.model_construct(),
-        }
-    )
+class _Summary:
+    """Counts for the closing summary; per-document rows only for small batches, so memory stays flat."""
 
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.rows: list[tuple[str, str, str, str, str]] = []
+        self.ok = self.failed = 0
+        self.by_rule: Counter[str] = Counter()
 
-def _print_summary(err: Console, records: list[Report | FailureRecord], title: str = "extraction summary") -> None:
-    ok = [r for r in records if isinstance(r, Report)]
-    failed = [r for r in records if isinstance(r, FailureRecord)]
-    by_rule = Counter(f"{f.rule} {f.severity}" for r in ok for f in r.findings)
-    if len(records) <= _DETAIL_LIMIT:
-        t = Table(title=title, title_justify="left", header_style="bold")
-        for name in ("document", "status", "formats (t2/t3)", "errors", "warnings"):
-            t.add_column(name)
-        for r in records:
-            if isinstance(r, FailureRecord):
-                t.add_row(r.doc_id, "[red]failed[/red]", r.error.type, "", "")
-                continue
-            errors = sum(1 for f in r.findings if f.severity == "error")
-            warnings = len(r.findings) - errors
-            t.add_row(
-                r.doc_id,
-                "ok",
-                f"{r.format.table2 or '?'}/{r.format.table3 or '?'}",
-                f"[red]{errors}[/red]" if errors else "0",
-                str(warnings),
-            )
-        err.print(t)
-    rules = ", ".join(f"{k}: {v}" for k, v in sorted(by_rule.items())) or "none"
-    err.print(f"{len(records)} documents: {len(ok)} ok, {len(failed)} failed; findings by rule: {rules}")
+    def add(self, record: Report | FailureRecord) -> None:
+        if isinstance(record, FailureRecord):
+            self.failed += 1
+            row = (record.doc_id, "[red]failed[/red]", record.error.type, "", "")
+        else:
+            self.ok += 1
+            errors = sum(1 for f in record.findings if f.severity == "error")
+            self.by_rule.update(f"{f.rule} {f.severity}" for f in record.findings)
+            formats = f"{record.format.table2 or '?'}/{record.format.table3 or '?'}"
+            shown = f"[red]{errors}[/red]" if errors else "0"
+            row = (record.doc_id, "ok", formats, shown, str(len(record.findings) - errors))
+        if len(self.rows) <= _DETAIL_LIMIT:
+            self.rows.append(row)
+
+    def print(self, err: Console) -> None:
+        total = self.ok + self.failed
+        if total <= _DETAIL_LIMIT:
+            t = Table(title=self.title, title_justify="left", header_style="bold")
+            for name in ("document", "status", "formats (t2/t3)", "errors", "warnings"):
+                t.add_column(name)
+            for row in self.rows:
+                t.add_row(*row)
+            err.print(t)
+        rules = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_rule.items())) or "none"
+        err.print(f"{total} documents: {self.ok} ok, {self.failed} failed; findings by rule: {rules}")
 
 
 def _read_records(path: str) -> Iterator[tuple[int, str]]:
@@ -172,7 +165,8 @@ def _parse_record(path: str, line_no: int, line: str) -> Report | FailureRecord:
 
 def _validate(args: argparse.Namespace, err: Console) -> int:
     bad = 0
-    records: list[Report | FailureRecord] = []
+    errors = False
+    summary = _Summary("validation summary")
     out = None
     try:
         for line_no, line in _read_records(args.records):
@@ -188,14 +182,14 @@ def _validate(args: argparse.Namespace, err: Console) -> int:
                 continue
             if isinstance(record, Report):
                 record = revalidate(record)
+                errors = errors or any(f.severity == "error" for f in record.findings)
             out.write(record.model_dump_json() + "\n")
-            records.append(_summary_of(record))
+            summary.add(record)
     finally:
         if out is not None and out is not sys.stdout:
             out.close()
     if not args.quiet:
-        _print_summary(err, records, "validation summary")
-    errors = any(f.severity == "error" for r in records if isinstance(r, Report) for f in r.findings)
+        summary.print(err)
     return EXIT_FAILED if bad or errors else EXIT_OK
 
 

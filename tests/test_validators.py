@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.schema import Cell, Formats
+from extractor.spec import TABLE3_COLUMNS, TABLE3_COLUMNS_WITH_SUBTOTAL
 from extractor.synthetic import LAYOUTS, RULES, generate
 from extractor.validators import check_table3, check_table4, check_tables
 from tests.conftest import extract_text
@@ -28,16 +29,7 @@ def _cell(v: int | float | None) -> Cell:
 
 
 def _t3(rows: dict[str, list[int | None]]) -> dict[str, dict[str, Cell]]:
-    cols = (
-        "natural_person",
-        "commercial_enterprise",
-        "research_institution",
-        "social_welfare_org",
-        "legal_service_org",
-        "other_org",
-        "total",
-    )
-    return {row: {c: _cell(v) for c, v in zip(cols, vals, strict=True)} for row, vals in rows.items()}
+    return {row: {c: _cell(v) for c, v in zip(TABLE3_COLUMNS, vals, strict=True)} for row, vals in rows.items()}
 
 
 @pytest.mark.parametrize(
@@ -56,17 +48,7 @@ def test_check_table3_treats_blank_as_not_reported(row: list[int | None], expect
 
 
 def test_check_table3_subtotal_column() -> None:
-    cols = (
-        "natural_person",
-        "commercial_enterprise",
-        "research_institution",
-        "social_welfare_org",
-        "legal_service_org",
-        "other_org",
-        "org_subtotal",
-        "total",
-    )
-    good = {c: _cell(v) for c, v in zip(cols, [1, 1, 1, 0, 0, 1, 3, 4], strict=True)}
+    good = {c: _cell(v) for c, v in zip(TABLE3_COLUMNS_WITH_SUBTOTAL, [1, 1, 1, 0, 0, 1, 3, 4], strict=True)}
     bad_sub = {**good, "org_subtotal": _cell(4), "total": _cell(5)}
     assert [f for f in check_table3({"granted": good}, None) if f.rule == "R3.3"] == []
     findings = [f for f in check_table3({"granted": bad_sub}, None) if f.rule == "R3.3"]
