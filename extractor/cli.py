@@ -19,7 +19,7 @@ from . import __version__
 from .errors import ExtractorError, RecordError, UsageError
 from .pipeline import DocIds, extract_path, iter_inputs, revalidate
 from .schema import FailureRecord, Report
-from .show import show
+from .show import output_console, show
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _DETAIL_LIMIT = 50  # per-document summary rows; larger batches get totals only
@@ -44,6 +44,19 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("file", help="a report file, or a JSONL file of extracted records")
     sh.add_argument("--doc-id", help="which record of a JSONL file (default: the first)")
 
+    ev = sub.add_parser("eval", help="score the extractor against the gold set, or compare two eval reports")
+    ev.add_argument("--backend", choices=["rules", "llm"], default="rules")
+    ev.add_argument("--model", help="model name (llm backend)")
+    ev.add_argument("--prompts", help="prompt folder (llm backend)")
+    ev.add_argument("--gold", default=None, help="gold folder (default: evals/gold of this checkout)")
+    ev.add_argument("--synthetic", type=int, metavar="N", help="score N generated reports instead of the gold set")
+    ev.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports")
+    ev.add_argument("-o", "--output", help="write the eval report (JSON) here")
+    ev.add_argument("--markdown", help="also write a markdown rendering here (for a pull request)")
+    ev.add_argument("--compare", nargs=2, metavar=("BASE", "NEW"), help="diff two eval reports")
+    ev.add_argument("--tolerance", type=float, default=0.0, help="allowed drop of any score before exit 1")
+    ev.add_argument("--gold-schema", action="store_true", help="print the JSON Schema of gold files")
+
     sc = sub.add_parser("schema", help="print the JSON Schema of the output records")
     sc.add_argument("--failure", action="store_true", help="the schema of failure records instead")
     return p
@@ -62,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args, err)
         if args.command == "show":
             return _show(args)
+        if args.command == "eval":
+            from .evaluation.cli import run_eval
+
+            return run_eval(args, err)
         print(json.dumps((FailureRecord if args.failure else Report).model_json_schema(), ensure_ascii=False, indent=2))
         return EXIT_OK
     except UsageError as exc:
@@ -194,7 +211,7 @@ def _validate(args: argparse.Namespace, err: Console) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    console = Console(highlight=False)
+    console = output_console()
     path = Path(args.file)
     if path.suffix == ".jsonl":
         for line_no, line in _read_records(args.file):

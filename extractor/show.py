@@ -115,8 +115,14 @@ def render(report: Report) -> Group:
     return Group(*parts)  # type: ignore[arg-type]
 
 
-def show(report: Report, console: Console) -> None:
-    """Print the report; a non-terminal gets 160 columns so the 8-column table 3 is not truncated."""
+def output_console() -> Console:
+    """Stdout console for tables; a non-terminal (a pipe, a file, a test) gets 170 columns, not rich's 80,
+    so wide tables are not truncated."""
+    console = Console(highlight=False)
     if not console.is_terminal:
-        console.width = max(console.width, 160)
+        console.width = max(console.width, 170)
+    return console
+
+
+def show(report: Report, console: Console) -> None:
     console.print(render(report))

@@ -1,24 +1,25 @@
-"""Rule-based narrative against hand labels (tests/data/narrative_labels.json) and generated reports."""
+"""Rule-based narrative against the hand-labeled gold (evals/gold) and generated reports."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from extractor.evaluation.gold import load_gold
 from extractor.schema import Report
 from extractor.synthetic import LAYOUTS, generate
 from tests.conftest import extract_text
 
-LABELS = json.loads((Path(__file__).parent / "data" / "narrative_labels.json").read_text(encoding="utf-8"))["documents"]
+GOLD = Path(__file__).resolve().parent.parent / "evals" / "gold"
+LABELS = {g.doc_id: g for g, _ in load_gold(GOLD)}
 
 
 @pytest.mark.parametrize("doc_id", sorted(LABELS))
 def test_extract_problems_matches_a_careful_reader(seed_reports: dict[str, Report], doc_id: str) -> None:
     report, labels = seed_reports[doc_id], LABELS[doc_id]
-    assert [i.text for i in report.problems] == labels["problems"]
-    assert [i.text for i in report.improvements] == labels["improvements"]
+    assert [i.text for i in report.problems] == labels.problems
+    assert [i.text for i in report.improvements] == labels.improvements
     text = Path(report.source.path).read_text(encoding="utf-8")
     for item in (*report.problems, *report.improvements):
         assert text[item.span[0] : item.span[1]] == item.text
@@ -27,10 +28,10 @@ def test_extract_problems_matches_a_careful_reader(seed_reports: dict[str, Repor
 @pytest.mark.parametrize("doc_id", sorted(LABELS))
 def test_extract_platforms_and_fee_match_a_careful_reader(seed_reports: dict[str, Report], doc_id: str) -> None:
     report, labels = seed_reports[doc_id], LABELS[doc_id]
-    assert [(p.name, p.kind) for p in report.platforms] == [(p["name"], p["kind"]) for p in labels["platforms"]]
+    assert [(p.name, p.kind) for p in report.platforms] == [(p.name, p.kind) for p in labels.platforms]
     fee = report.info_processing_fee
-    assert (fee.value if fee else None) == labels["info_processing_fee"]["value"]
-    assert (report.title, report.organ, report.year) == (labels["title"], labels["organ"], labels["year"])
+    assert (fee.value if fee else None) == labels.info_processing_fee.value
+    assert (report.title, report.organ, report.year) == (labels.title, labels.organ, labels.year)
 
 
 @pytest.mark.parametrize("doc_id", sorted(LABELS))

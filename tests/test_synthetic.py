@@ -11,13 +11,6 @@ from extractor.synthetic import LAYOUTS, RULES, break_rule, draw_values, generat
 from extractor.validators import check_tables
 
 
-def _as_cells(values):  # type: ignore[no-untyped-def]
-    return {
-        row: {col: {"value": v, "raw": "" if v is None else str(v), "span": (0, 0)} for col, v in cols.items()}
-        for row, cols in values.items()
-    }
-
-
 @pytest.mark.parametrize("seed", range(20))
 def test_draw_values_satisfy_every_rule(seed: int) -> None:
     rng = random.Random(seed)
@@ -29,7 +22,7 @@ def test_draw_values_satisfy_every_rule(seed: int) -> None:
         blank_rate=0.1 if seed % 3 == 0 else 0.0,
     )
     findings = check_tables(
-        _as_cells(tv.table2), _as_cells(tv.table3), _as_cells(tv.table4), Formats(table2=tv.fmt2, table3=tv.fmt3)
+        tv.cells("table2"), tv.cells("table3"), tv.cells("table4"), Formats(table2=tv.fmt2, table3=tv.fmt3)
     )
     assert findings == []
     nonzero = [v for t in (tv.table2, tv.table3, tv.table4) for cols in t.values() for v in cols.values() if v]
@@ -42,7 +35,7 @@ def test_break_rule_breaks_exactly_that_rule_at_that_cell(rule: str) -> None:
     tv = draw_values(rng, zero_rate=0.2)
     path = break_rule(tv, rule, rng)
     findings = check_tables(
-        _as_cells(tv.table2), _as_cells(tv.table3), _as_cells(tv.table4), Formats(table2=tv.fmt2, table3=tv.fmt3)
+        tv.cells("table2"), tv.cells("table3"), tv.cells("table4"), Formats(table2=tv.fmt2, table3=tv.fmt3)
     )
     assert any(f.rule == rule and path in {c.path for c in f.cells} for f in findings)
 

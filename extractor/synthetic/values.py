@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from ..schema import Cell, TableData
 from ..spec import (
     TABLE2_COLUMNS,
     TABLE3_COLUMNS,
@@ -38,6 +39,13 @@ class TableValues:
 
     def table(self, name: str) -> Values:
         return {"table2": self.table2, "table3": self.table3, "table4": self.table4}[name]
+
+    def cells(self, name: str) -> TableData:
+        """The table as cells the validators read (spans are meaningless here: the values are not printed)."""
+        return {
+            row: {c: Cell(value=v, raw="" if v is None else str(v), span=(0, 0)) for c, v in cols.items()}
+            for row, cols in self.table(name).items()
+        }
 
     def get(self, path: str) -> Number | None:
         table, row, col = path.split(".")

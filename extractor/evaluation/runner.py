@@ -1,0 +1,217 @@
+"""Run the extractor over a dataset of cases and score it: the bundled gold set, or N synthetic reports
+whose gold comes from the values they were drawn from."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from .. import __version__
+from ..errors import UsageError
+from ..ingest import Document, load
+from ..pipeline import extract_document
+from ..schema import Formats, Overview, Provenance, Report, Source
+from ..synthetic import LAYOUTS, RULES, SyntheticDoc, generate
+from ..validators import check_tables
+from .evaluators import DEFAULT_EVALUATORS, Case, Evaluator, Scores
+from .gold import Gold, GoldCell, GoldFee, GoldFinding, GoldPlatform, check_gold, load_gold
+
+
+class CaseResult(BaseModel):
+    name: str
+    group: str
+    scores: dict[str, float]
+    misses: dict[str, list[str]] = Field(default_factory=dict)
+    error: str | None = None
+
+
+class EvalReport(BaseModel):
+    """One eval run: what ran (version, backend, model, prompts, tokens, time) and how it scored."""
+
+    extractor_version: str
+    backend: str
+    model: str | None = None
+    prompt_hashes: dict[str, str] = Field(default_factory=dict)
+    tokens: int = 0
+    wall_s: float
+    created: str
+    dataset: str
+    cases: list[CaseResult]
+    averages: dict[str, float] = Field(description="Mean of each score over the cases.")
+    by_group: dict[str, dict[str, float]] = Field(default_factory=dict, description="Means per layout.")
+    by_row: dict[str, float] = Field(default_factory=dict, description="Cell accuracy per table row, micro.")
+
+
+Extract = Callable[[Case], Report]
+
+
+def rules_backend(case: Case) -> Report:
+    return extract_document(Document.from_text(case.text, path=case.name), case.name)
+
+
+def gold_cases(folder: Path) -> list[Case]:
+    """The hand-labeled set. Refuses a gold file whose labels are not verbatim in its document."""
+    cases = []
+    for gold, doc_path in load_gold(folder):
+        data = doc_path.read_bytes()
+        doc = load(doc_path)
+        problems = check_gold(gold, doc.text, data)
+        if problems:
+            raise UsageError("gold labels do not fit their documents: " + "; ".join(problems))
+        cases.append(Case(gold.doc_id, doc.text, gold))
+    if not cases:
+        raise UsageError(f"{folder}: no gold files; give --gold a folder of <doc_id>.json files")
+    return cases
+
+
+def _gold_table(values: dict[str, dict[str, int | float | None]], doc: SyntheticDoc, table: str) -> dict:  # type: ignore[type-arg]
+    return {
+        row: {col: GoldCell(value=v, raw=doc.cells[f"{table}.{row}.{col}"][0]) for col, v in cols.items()}
+        for row, cols in values.items()
+    }
+
+
+def synthetic_gold(doc: SyntheticDoc, name: str) -> Gold:
+    """Gold from the drawn values. Its findings are the rules those true values violate (the validators
+    applied to the values, not to any parse), so a finding is missed or extra only when parsing is wrong."""
+    tv = doc.values
+    formats = Formats(table2=tv.fmt2, table3=tv.fmt3, table4=tv.fmt3)
+    violated = {
+        (f.rule, f.cells[0].path.split(".")[0] if f.cells else None)
+        for f in check_tables(tv.cells("table2"), tv.cells("table3"), tv.cells("table4"), formats)
+    }
+    return Gold(
+        doc_id=name,
+        document="<synthetic>",
+        sha256=hashlib.sha256(doc.text.encode()).hexdigest(),
+        organ=doc.organ,
+        year=doc.year,
+        formats=formats,
+        table2=_gold_table(tv.table2, doc, "table2"),
+        table3=_gold_table(tv.table3, doc, "table3"),
+        table4=_gold_table(tv.table4, doc, "table4"),
+        problems=doc.problems,
+        improvements=doc.improvements,
+        platforms=[GoldPlatform(name=n, kind=k) for n, k in doc.platforms],  # type: ignore[arg-type]
+        info_processing_fee=GoldFee(value=doc.fee),
+        findings=[GoldFinding(rule=r, table=t) for r, t in sorted(violated, key=str)],
+    )
+
+
+def synthetic_cases(n: int, seed: int = 0, break_rate: float = 0.2) -> list[Case]:
+    """N generated reports, cycling through the layouts; both formats, blanks, and one rule broken in
+    ``break_rate`` of them."""
+    rng = random.Random(seed)
+    cases = []
+    for i in range(n):
+        layout = LAYOUTS[i % len(LAYOUTS)]
+        broken = rng.choice(RULES) if rng.random() < break_rate else None
+        doc = generate(
+            seed * 1_000_003 + i,
+            layout,
+            rng.choice(["2019", "2021"]),
+            rng.choice(["2019", "2021"]),
+            subtotal=rng.random() < 0.2,
+            blank_rate=rng.choice([0.0, 0.0, 0.1]),
+            break_rule=broken,
+        )
+        name = f"synthetic-{i:05d}-{layout}"
+        cases.append(Case(name, doc.text, synthetic_gold(doc, name), group=layout))
+    return cases
+
+
+def _empty_report(case: Case) -> Report:
+    return Report.model_construct(
+        doc_id=case.name,
+        source=Source(path=case.name),
+        format=Formats(),
+        sections={},
+        table2=None,
+        table3=None,
+        table4=None,
+        overview=Overview(),
+        problems=[],
+        improvements=[],
+        platforms=[],
+        info_processing_fee=None,
+        findings=[],
+        provenance=Provenance(version=__version__, backend="none"),
+    )
+
+
+def _mean(values: Iterable[float]) -> float:
+    vals = list(values)
+    return sum(vals) / len(vals) if vals else float("nan")
+
+
+def run(
+    cases: list[Case],
+    extract: Extract,
+    dataset: str,
+    backend: str = "rules",
+    model: str | None = None,
+    evaluators: tuple[Evaluator, ...] = DEFAULT_EVALUATORS,
+) -> EvalReport:
+    start = time.perf_counter()
+    results: list[CaseResult] = []
+    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for case in cases:
+        error = None
+        try:
+            report = extract(case)
+        except Exception as exc:  # an extraction that fails scores zero; the run goes on
+            error = f"{type(exc).__name__}: {exc}"
+            report = _empty_report(case)
+        scores = Scores()
+        for evaluator in evaluators:
+            evaluator.evaluate(case, report, scores)
+        for row, (ok, n) in scores.rows.items():
+            rows[row][0] += ok
+            rows[row][1] += n
+        results.append(
+            CaseResult(name=case.name, group=case.group, scores=scores.values, misses=scores.misses, error=error)
+        )
+    names = list(dict.fromkeys(k for r in results for k in r.scores))
+    groups: dict[str, list[CaseResult]] = defaultdict(list)
+    for r in results:
+        groups[r.group].append(r)
+    return EvalReport(
+        extractor_version=__version__,
+        backend=backend,
+        model=model,
+        wall_s=round(time.perf_counter() - start, 3),
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        dataset=dataset,
+        cases=results,
+        averages={k: _mean(r.scores[k] for r in results if k in r.scores) for k in names},
+        by_group={g: {k: _mean(r.scores[k] for r in rs if k in r.scores) for k in names} for g, rs in groups.items()}
+        if len(groups) > 1
+        else {},
+        by_row={row: ok / n for row, (ok, n) in sorted(rows.items()) if n},
+    )
+
+
+def compare(base: EvalReport, new: EvalReport, tolerance: float) -> tuple[list[tuple[str, str, float, float]], bool]:
+    """(scope, score, base, new) for every score that changed, and whether any dropped by more than
+    ``tolerance``. Scope is 'average', a group, or a case present in both runs."""
+    changes: list[tuple[str, str, float, float]] = []
+    scopes = [("average", base.averages, new.averages)]
+    scopes += [(f"group {g}", base.by_group[g], new.by_group[g]) for g in base.by_group if g in new.by_group]
+    new_cases = {c.name: c for c in new.cases}
+    scopes += [(c.name, c.scores, new_cases[c.name].scores) for c in base.cases if c.name in new_cases]
+    regressed = False
+    for scope, old, cur in scopes:
+        for name in dict.fromkeys([*old, *cur]):
+            a, b = old.get(name, float("nan")), cur.get(name, float("nan"))
+            if a != b and not (a != a and b != b):  # changed (NaN == NaN here)
+                changes.append((scope, name, a, b))
+                if b != b or b < a - tolerance:
+                    regressed = True
+    return changes, regressed

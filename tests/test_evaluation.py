@@ -1,0 +1,114 @@
+"""The eval suite: gold integrity, evaluators that move exactly the fields they should, run comparison."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.cli import main
+from extractor.evaluation.evaluators import DEFAULT_EVALUATORS, Case, Scores
+from extractor.evaluation.gold import Gold, check_gold, load_gold
+from extractor.evaluation.matching import match
+from extractor.evaluation.runner import rules_backend, run, synthetic_cases
+from extractor.ingest import load
+from extractor.schema import Item, Platform
+
+GOLD_DIR = Path(__file__).resolve().parent.parent / "evals" / "gold"
+
+
+@pytest.mark.parametrize(
+    "gold_path", sorted(p for p in GOLD_DIR.glob("*.json") if p.name != "schema.json"), ids=lambda p: p.stem
+)
+def test_gold_labels_are_verbatim_and_for_this_file(gold_path: Path) -> None:
+    gold = Gold.model_validate_json(gold_path.read_text(encoding="utf-8"))
+    doc_path = (GOLD_DIR / gold.document).resolve()
+    assert check_gold(gold, load(doc_path).text, doc_path.read_bytes()) == []
+    assert gold.table3 is not None and len(gold.table3) in (23, 25)
+
+
+def test_gold_schema_file_is_current() -> None:
+    assert json.loads((GOLD_DIR / "schema.json").read_text(encoding="utf-8")) == Gold.model_json_schema()
+
+
+def _scores(case: Case, report) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    out = Scores()
+    for evaluator in DEFAULT_EVALUATORS:
+        evaluator.evaluate(case, report, out)
+    return out.values
+
+
+def test_evaluators_lower_exactly_the_damaged_fields() -> None:
+    gold, path = next((g, p) for g, p in load_gold(GOLD_DIR) if g.doc_id.startswith("003"))
+    case = Case(gold.doc_id, load(path).text, gold)
+    report = rules_backend(case)
+    clean = _scores(case, report)
+    assert set(clean.values()) == {1.0}
+    assert report.table3 is not None
+    report.table3["granted"]["total"] = {**report.table3["granted"]["total"], "value": None}  # 0 -> blank
+    report.problems = report.problems[1:]
+    report.platforms = [*report.platforms, Platform(name="微博", kind="new_media", span=(0, 2))]
+    damaged = _scores(case, report)
+    lowered = {k for k in clean if damaged[k] < clean[k]}
+    assert lowered == {
+        "cells",
+        "table3.cells",
+        "problems.recall",
+        "problems.f1",
+        "platforms.precision",
+        "platforms.f1",
+        "grounding",
+    }
+
+
+def test_match_uses_an_optimal_assignment_not_a_greedy_one() -> None:
+    # Greedy pairs "甲乙丙丁" with its exact twin and leaves "甲乙丙" below threshold against "甲乙丙丁戊";
+    # the optimal pairing matches both.
+    result = match(["甲乙丙丁", "甲乙丙"], ["甲乙丙丁戊", "甲乙丙丁"], threshold=0.8)
+    assert sorted((p, g) for p, g, _ in result.pairs) == [(0, 0), (1, 1)]
+    assert result.recall == 1.0
+
+
+def test_match_threshold_rejects_a_different_item() -> None:
+    assert match(["信息公开不够及时"], ["政策解读形式单一"]).pairs == []
+
+
+def test_synthetic_eval_scores_every_layout() -> None:
+    report = run(synthetic_cases(12, seed=3), rules_backend, "synthetic")
+    assert set(report.by_group) == {"tab", "pipe", "markdown", "cells", "pdf", "ocr"}
+    assert report.averages["cells"] == 1.0 and report.averages["findings.recall"] == 1.0
+
+
+def test_main_eval_writes_a_report_and_compare_catches_a_drop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = tmp_path / "base.json"
+    assert main(["eval", "-o", str(base), "--markdown", str(tmp_path / "base.md")]) == 0
+    data = json.loads(base.read_text(encoding="utf-8"))
+    assert data["backend"] == "rules" and data["extractor_version"] and len(data["cases"]) == 5
+    assert "| average |" in (tmp_path / "base.md").read_text(encoding="utf-8")
+    assert main(["eval", "--compare", str(base), str(base)]) == 0
+    worse = dict(data)
+    worse["cases"] = [dict(c) for c in data["cases"]]
+    worse["cases"][0]["scores"] = {**data["cases"][0]["scores"], "problems.f1": 0.5}
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(worse), encoding="utf-8")
+    assert main(["eval", "--compare", str(base), str(new)]) == 1
+    assert main(["eval", "--compare", str(base), str(new), "--tolerance", "0.6"]) == 0
+    out = capsys.readouterr().out
+    assert "problems.f1" in out
+
+
+def test_main_eval_llm_backend_is_refused_clearly(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--backend", "llm"]) == 2
+    assert "not available" in capsys.readouterr().err
+
+
+def test_item_span_equal_text_is_what_grounding_means() -> None:
+    gold, path = next((g, p) for g, p in load_gold(GOLD_DIR) if g.doc_id.startswith("000"))
+    case = Case(gold.doc_id, load(path).text, gold)
+    report = rules_backend(case)
+    first = report.problems[0]
+    report.problems[0] = Item(text=first.text, span=(first.span[0] + 1, first.span[1] + 1))
+    assert _scores(case, report)["grounding"] < 1.0
