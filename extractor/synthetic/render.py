@@ -10,7 +10,7 @@ from ..spec import Format
 from .grids import Grid, Ref, table2_grids, table3_grid, table4_grid
 from .values import Number, TableValues
 
-LAYOUTS = ("tab", "pipe", "markdown", "cells", "pdf", "ocr")
+LAYOUTS = ("tab", "tab_merged", "pipe", "markdown", "cells", "pdf", "ocr")
 
 # Visually close characters an OCR engine confuses; never applied to the table-3 "其他"/"总计" labels.
 _OCR_CONFUSIONS = {
@@ -127,6 +127,7 @@ class _TableRenderer:
     def grid(self, grid: Grid, page_break: bool = False) -> None:
         render = {
             "tab": self._delimited,
+            "tab_merged": self._merged,
             "pipe": self._delimited,
             "markdown": self._markdown,
             "cells": self._cells,
@@ -139,7 +140,7 @@ class _TableRenderer:
             render(row, i)
 
     def _delimited(self, row: list[str | Ref], _: int) -> None:
-        tab = self.base == "tab"
+        tab = self.base in ("tab", "tab_merged")
         sep = "\t" if tab else "  | "
         cells = row if tab else [c for c in row if isinstance(c, Ref) or c]
         for j, cell in enumerate(cells):
@@ -151,6 +152,28 @@ class _TableRenderer:
                 self.w.write(self.label(cell))
         self.w.write(("\t" if self.rng.random() < 0.3 else "") if tab else "  | ")
         self.w.write("\n")
+
+    def _merged(self, row: list[str | Ref], _: int) -> None:
+        """Tab text as some sites export merged cells (seen in the bundled documents): the label cells of a
+        row collapse to the left, keeping at least two label columns, and a row with few label cells gets a
+        trailing tab. Blank cells in such rows can be ambiguous; the parser must report, not guess."""
+        labels = [c for c in row if isinstance(c, str)]
+        refs = [c for c in row if isinstance(c, Ref)]
+        if not refs:  # header rows print as they are
+            self._delimited(row, 0)
+            return
+        lead = next((i for i, c in enumerate(labels) if c), 0)
+        present = [c for c in labels if c]
+        width = max(2, lead + len(present)) if labels else 0
+        cells: list[str | Ref] = [*([""] * lead), *present, *([""] * (width - lead - len(present))), *refs]
+        for j, cell in enumerate(cells):
+            if j:
+                self.w.write("\t")
+            if isinstance(cell, Ref):
+                self.value(cell, "")
+            else:
+                self.w.write(self.label(cell))
+        self.w.write("\t\n" if width == 2 and len(labels) > 1 else "\n")
 
     def _markdown(self, row: list[str | Ref], i: int) -> None:
         self.w.write("|")

@@ -29,7 +29,7 @@ from ..spec import (
     Format,
 )
 from .labels import RowMatcher, compact, header_hits, header_hits_fuzzy
-from .tokens import _PARSED, EMPTY, VALUE, Group, Token, group, parse_value, tokenize
+from .tokens import _PARSED, EMPTY, PIPE, VALUE, Group, Token, group, parse_value, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,19 +61,6 @@ _T4 = RowMatcher(TABLE4_BLOCK_KEYWORDS, {})
 _T3_2021_ONLY = {"other_no_correction", "other_unpaid_fee", "other_other"}
 
 
-def _take(values: tuple[Token, ...], n: int) -> list[Token] | None:
-    """The row's n cells: padding empties trimmed from the ends, else the value tokens alone."""
-    vals = list(values)
-    while len(vals) > n and vals[-1].kind == EMPTY:
-        vals.pop()
-    while len(vals) > n and vals[0].kind == EMPTY:
-        vals.pop(0)
-    if len(vals) == n:
-        return vals
-    only = [v for v in vals if v.kind == VALUE]
-    return only if len(only) == n else None
-
-
 def _cell(doc: Document, tok: Token, unit: str | None) -> dict[str, object]:
     if tok.kind == EMPTY:
         return {"value": None, "raw": "", "span": (tok.start, tok.start)}
@@ -88,14 +75,18 @@ def _label_span(g: Group) -> tuple[int, int] | None:
     return (g.labels[0].start, g.labels[-1].end) if g.labels else None
 
 
-def _match_rows(groups: list[Group], matcher: RowMatcher, table: str, out: ParsedTable) -> dict[str, Group]:
-    """Row key -> the group that carries its values. Duplicates with values are reported, first kept.
+Rows = dict[str, list[Group]]  # row key -> candidate groups, in document order
+
+
+def _match_rows(groups: list[Group], matcher: RowMatcher, out: ParsedTable) -> Rows:
+    """Row key -> the groups whose label names it (usually one; prose or a repeated header can add more,
+    and ``_fill`` keeps the one whose values fit the row).
 
     Labels match by keyword first (any order: OCR scrambles rows). A row whose label matched nothing
     (an OCR typo in its keyword) is then matched fuzzily, among the rows that the table's official order
     leaves between its matched neighbours, else among all rows with a stricter cutoff.
     """
-    rows: dict[str, Group] = {}
+    rows: Rows = {}
     hits: list[str | None] = []
     for g in groups:
         has_values = g.n_values > 0
@@ -103,7 +94,7 @@ def _match_rows(groups: list[Group], matcher: RowMatcher, table: str, out: Parse
         key = hit[0] if hit and (has_values or hit[1] == "keyword") else None
         hits.append(key)
         if key is not None:
-            _keep(rows, key, g, table, out)
+            rows.setdefault(key, []).append(g)
     order = matcher.order
     for i, g in enumerate(groups):
         if hits[i] is not None or not g.n_values or not g.labels:
@@ -119,26 +110,9 @@ def _match_rows(groups: list[Group], matcher: RowMatcher, table: str, out: Parse
             key = hit[0] if hit else None
         if key is not None:
             hits[i] = key
-            _keep(rows, key, g, table, out)
+            rows.setdefault(key, []).append(g)
             out.fuzzy_rows.append(key)
     return rows
-
-
-def _keep(rows: dict[str, Group], key: str, g: Group, table: str, out: ParsedTable) -> None:
-    if key in rows:
-        if rows[key].n_values and g.n_values:
-            out.problems.append(
-                TableProblem(
-                    "S2",
-                    "warning",
-                    f"{table}: row '{key}' appears twice; the first is kept",
-                    f"{table}.{key}",
-                    _label_span(g),
-                )
-            )
-        if not g.n_values or rows[key].n_values:
-            return
-    rows[key] = g
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +121,9 @@ class _Padding:
 
     In a tab or pipe table a row like "label, '', '', 5, 3, ..." is ambiguous once cells may be blank:
     the empties may be merged label columns or blank cells. Rows with every value printed show how many
-    empties their shape carries (``by_shape``) and in which cell of the line values start (``start``);
-    rows with blanks are read with the padding of their shape, else with that start column.
+    empties their shape carries (``by_shape``); when every such row starts its values in the same cell of
+    the line (a regular grid), that cell (``start``) serves shapes never printed in full. Otherwise a row
+    with blanks is read only if its alignment is unambiguous, else reported.
     """
 
     by_shape: dict[tuple[int, int], int]
@@ -165,26 +140,63 @@ class _Padding:
 _NO_PADDING = _Padding({}, None)
 
 
-def _padding(rows: dict[str, Group], columns: dict[str, tuple[str, ...]]) -> _Padding:
-    if not any(g.values and g.values[0].delimited and g.n_values < len(columns.get(k, ())) for k, g in rows.items()):
+def _full_row_start(g: Group, n: int) -> int | None:
+    """Index of the first value of a delimited row that prints all its n values side by side."""
+    if g.n_values != n or not g.values or not g.values[0].delimited:
+        return None
+    kinds = [t.kind for t in g.values]
+    first = kinds.index(VALUE)
+    return first if EMPTY not in kinds[first : first + n] else None
+
+
+def _padding(rows: Rows, columns: dict[str, tuple[str, ...]]) -> _Padding:
+    delimited = [(k, g) for k, gs in rows.items() for g in gs if g.values and g.values[0].delimited]
+    if not any(g.n_values < len(columns.get(k, ())) for k, g in delimited):
         return _NO_PADDING  # no row with blanks in a delimited table: nothing to disambiguate
     seen: dict[tuple[int, int], Counter[int]] = {}
-    starts: Counter[int] = Counter()
-    for key, g in rows.items():
-        n = len(columns.get(key, ()))
-        if n and g.n_values == n and g.values and g.values[0].delimited:
-            kinds = [t.kind for t in g.values]
-            first = kinds.index(VALUE)
-            if EMPTY not in kinds[first : first + n]:
-                seen.setdefault(g.shape, Counter())[first] += 1
-                starts[sum(g.shape) + first] += 1
+    starts: dict[int, set[int]] = {}  # value start cell -> label widths (pre + labels) of the rows showing it
+    for key, g in delimited:
+        first = _full_row_start(g, len(columns.get(key, ())))
+        if first is not None:
+            seen.setdefault(g.shape, Counter())[first] += 1
+            starts.setdefault(sum(g.shape) + first, set()).add(sum(g.shape))
+    # A common start cell proves a regular grid only if rows of different label widths agree on it (a header
+    # cannot prove it: exports that collapse merged row labels keep the header's full grid).
+    regular = len(starts) == 1 and len(next(iter(starts.values()))) >= 2
     return _Padding(
         {shape: counts.most_common(1)[0][0] for shape, counts in seen.items()},
-        starts.most_common(1)[0][0] if starts else None,
+        next(iter(starts)) if regular else None,
     )
 
 
-def _cells_of(g: Group, n: int, padding: _Padding) -> list[Token] | None:
+def _take(
+    values: tuple[Token, ...], n: int, label_padding: bool = True, full_width: bool = False
+) -> list[Token] | None:
+    """The row's n cells when that is certain: flattened text has no empty cells, so its value tokens are
+    the cells; a delimited row may drop padding empties from its ends only if just one way fits. Without
+    a label before the values (``label_padding=False``, table 4's number row) leading empties are cells.
+    A pipe row of a table whose rows all span every value column (``full_width``: table 3) ends at its last
+    pipe, so its empties at the end are cells; a tab row may carry a padding tab."""
+    if not values:
+        return None
+    if not values[0].delimited:
+        only = [v for v in values if v.kind == VALUE]
+        return only if len(only) == n else None
+    excess = len(values) - n
+    if excess < 0:
+        return None
+    lead = next((i for i, t in enumerate(values) if t.kind != EMPTY), len(values)) if label_padding else 0
+    trail = next((i for i, t in enumerate(reversed(values)) if t.kind != EMPTY), len(values))
+    if full_width and values[-1].delimited == PIPE:
+        trail = 0
+    ways = [(a, excess - a) for a in range(excess + 1) if a <= lead and excess - a <= trail]
+    if len(ways) != 1:
+        return None  # more values than columns, or blanks at both ends make the alignment ambiguous
+    a, b = ways[0]
+    return list(values[a : len(values) - b])
+
+
+def _cells_of(g: Group, n: int, padding: _Padding, full_width: bool) -> list[Token] | None:
     if g.n_values < n and g.values and g.values[0].delimited:
         lead = padding.lead(g.shape)
         if lead is not None:
@@ -192,16 +204,17 @@ def _cells_of(g: Group, n: int, padding: _Padding) -> list[Token] | None:
             if (
                 len(vals) == n
                 and all(t.kind == EMPTY for t in g.values[:lead])
+                and all(t.kind == EMPTY for t in g.values[lead + n :])
                 and sum(1 for t in vals if t.kind == VALUE) == g.n_values
             ):
                 return list(vals)
-    return _take(g.values, n)
+    return _take(g.values, n, full_width=full_width)
 
 
 def _fill(
     doc: Document,
     table: str,
-    rows: dict[str, Group],
+    rows: Rows,
     columns: dict[str, tuple[str, ...]],
     units: dict[str, str | None],
     out: ParsedTable,
@@ -210,24 +223,37 @@ def _fill(
     text = doc.text
     parsed = _PARSED
     padding = _padding(rows, columns)
+    full_width = len({len(cols) for cols in columns.values()}) == 1
     for key, cols in columns.items():
-        g = rows.get(key)
-        if g is None:
+        candidates = sorted(rows.get(key, ()), key=lambda g: g.n_values == 0)  # rows with values first
+        if not candidates:
             out.problems.append(TableProblem("S2", "warning", f"{table}: row '{key}' was not found", f"{table}.{key}"))
             continue
-        vals = _cells_of(g, len(cols), padding)
-        if vals is None:
+        fitting = [(g, v) for g in candidates if (v := _cells_of(g, len(cols), padding, full_width)) is not None]
+        if not fitting:
+            g = candidates[0]
             out.problems.append(
                 TableProblem(
                     "S2",
                     "error",
-                    f"{table}: row '{key}' has {g.n_values} values where its format has {len(cols)} columns; "
-                    "not filled",
+                    f"{table}: row '{key}' has {g.n_values} values for {len(cols)} columns, or blank cells whose "
+                    "column cannot be told; not filled",
                     f"{table}.{key}",
                     _label_span(g),
                 )
             )
             continue
+        if sum(1 for g, _ in fitting if g.n_values) > 1:
+            out.problems.append(
+                TableProblem(
+                    "S2",
+                    "warning",
+                    f"{table}: row '{key}' appears twice; the first is kept",
+                    f"{table}.{key}",
+                    _label_span(fitting[1][0]),
+                )
+            )
+        vals = fitting[0][1]
         row: dict[str, dict[str, object]] = {}
         for col, tok in zip(cols, vals, strict=True):
             if tok[0] == EMPTY:
@@ -254,7 +280,7 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
     hits = {fmt: header_hits(header, labels) for fmt, labels in TABLE2_HEADER_LABELS.items()}
     if not any(hits.values()):
         hits = {fmt: header_hits_fuzzy(header, labels) for fmt, labels in TABLE2_HEADER_LABELS.items()}
-    rows = _match_rows(groups, _T2, "table2", out)
+    rows = _match_rows(groups, _T2, out)
     fmt: Format | None = None
     if hits["2021"] != hits["2019"]:
         fmt = "2021" if hits["2021"] > hits["2019"] else "2019"
@@ -278,15 +304,16 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
     if fmt == "2021":
         units["amount"] = "万元" if "万元" in header else AMOUNT_COLUMNS[("fees", "amount")]
     out.data = _fill(doc, "table2", rows, TABLE2_COLUMNS[fmt], units, out)
-    for key in rows.keys() - TABLE2_COLUMNS[fmt].keys():
-        if rows[key].n_values:
+    for key in sorted(rows.keys() - TABLE2_COLUMNS[fmt].keys()):
+        extra = next((g for g in rows[key] if g.n_values), None)
+        if extra is not None:
             out.problems.append(
                 TableProblem(
                     "S2",
                     "warning",
                     f"table2: row '{key}' is not part of the {fmt} format; ignored",
                     f"table2.{key}",
-                    _label_span(rows[key]),
+                    _label_span(extra),
                 )
             )
     return out
@@ -295,11 +322,11 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
 def parse_table3(doc: Document, start: int, end: int) -> ParsedTable:
     groups = _region(doc, start, end)
     out = ParsedTable(None, None)
-    rows = _match_rows(groups, _T3, "table3", out)
+    rows = _match_rows(groups, _T3, out)
     if not rows:
         out.problems.append(TableProblem("S1", "warning", "table3: no row of table 3 was found", "table3"))
         return out
-    with_values = {k for k, g in rows.items() if g.n_values}
+    with_values = {k for k, gs in rows.items() if any(g.n_values for g in gs)}
     fmt: Format | None = None
     if with_values & _T3_2021_ONLY:
         fmt = "2021"
@@ -317,7 +344,7 @@ def parse_table3(doc: Document, start: int, end: int) -> ParsedTable:
         return out
     out.format = fmt
     header = compact("".join(t.text for g in groups for t in g.labels))
-    widths = Counter(g.n_values for g in rows.values() if g.n_values)
+    widths = Counter(g.n_values for gs in rows.values() for g in gs if g.n_values)
     eight = len(TABLE3_COLUMNS_WITH_SUBTOTAL)
     subtotal = "小计" in header or (bool(widths) and widths.most_common(1)[0][0] == eight)
     columns = TABLE3_COLUMNS_WITH_SUBTOTAL if subtotal else TABLE3_COLUMNS
@@ -332,37 +359,68 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
     if "行政复议" not in header or not ("行政诉讼" in header or "起诉" in header):
         out.problems.append(TableProblem("S1", "warning", "table4: no 行政复议/行政诉讼 header was found", "table4"))
         return out
-    # Row-wise layout: one line per block, "行政复议 0 0 0 0 0".
-    blocks: dict[str, Group] = {}
-    for g in groups:
-        hit = _T4.match(g, fuzzy=False)
-        if hit and g.n_values and _take(g.values, len(TABLE4_COLUMNS)) is not None:
-            blocks.setdefault(hit[0], g)
+    width = len(TABLE4_COLUMNS)
     data: RawTable = {}
-    if len(blocks) == len(TABLE4_BLOCKS):
+    # Row-wise layout: one line per block, "行政复议 0 0 0 0 0". Once any block is anchored this way the
+    # table is row-wise: a block is never filled by the position of numbers.
+    blocks: dict[str, list[Token]] = {}
+    unanchored: list[list[Token]] = []
+    for g in groups:
+        vals = _take(g.values, width) if g.n_values else None
+        if vals is None:
+            continue
+        hit = _T4.match(g, fuzzy=False)
+        if hit and hit[0] not in blocks:
+            blocks[hit[0]] = vals
+        else:
+            unanchored.append(vals)
+    if blocks:
+        missing = [b for b in TABLE4_BLOCKS if b not in blocks]
+        if len(missing) == 1 and len(unanchored) == 1:
+            blocks[missing[0]] = unanchored[0]  # the one row left for the one block left
+            out.problems.append(
+                TableProblem(
+                    "S2",
+                    "warning",
+                    f"table4: block '{missing[0]}' read from the only unlabelled row left",
+                    f"table4.{missing[0]}",
+                )
+            )
+        elif missing:
+            out.problems.append(
+                TableProblem(
+                    "S2", "error", f"table4: block(s) {', '.join(missing)} not found by label; not filled", "table4"
+                )
+            )
         for block in TABLE4_BLOCKS:
-            vals = _take(blocks[block].values, len(TABLE4_COLUMNS)) or []
-            data[block] = {c: _cell(doc, t, None) for c, t in zip(TABLE4_COLUMNS, vals, strict=True)}
+            if block in blocks:
+                data[block] = {c: _cell(doc, t, None) for c, t in zip(TABLE4_COLUMNS, blocks[block], strict=True)}
         out.data = data
         return out
-    # Column-wise layout (the official one): a two-level header, then 15 numbers.
-    values = tuple(t for g in groups if g.n_values for t in g.values)
-    n = len(TABLE4_BLOCKS) * len(TABLE4_COLUMNS)
-    taken = _take(values, n)
+    # Column-wise layout (the official one): a two-level header, then 15 numbers in the first group that has
+    # values (a page header inside the run splits it in two: rejoined when that makes 15). Numbers after
+    # it (a footnote's dates) are not the table's.
+    n = len(TABLE4_BLOCKS) * width
+    with_values = [g for g in groups if g.n_values]
+    values: tuple[Token, ...] = with_values[0].values if with_values else ()
+    if len(with_values) > 1 and with_values[0].n_values < n:
+        joined = with_values[0].values + with_values[1].values
+        if sum(1 for t in joined if t.kind == VALUE) <= n:
+            values = joined
+    taken = _take(values, n, label_padding=False, full_width=True)
     if taken is None:
-        first = next((g for g in groups if g.n_values), None)
         out.problems.append(
             TableProblem(
                 "S2",
                 "error",
                 f"table4: {sum(1 for v in values if v.kind == VALUE)} values where the table has {n}; not filled",
                 "table4",
-                (first.values[0].start, first.values[-1].end) if first else None,
+                (values[0].start, values[-1].end) if values else None,
             )
         )
         return out
     for b, block in enumerate(TABLE4_BLOCKS):
-        chunk = taken[b * len(TABLE4_COLUMNS) : (b + 1) * len(TABLE4_COLUMNS)]
+        chunk = taken[b * width : (b + 1) * width]
         data[block] = {c: _cell(doc, t, None) for c, t in zip(TABLE4_COLUMNS, chunk, strict=True)}
     out.data = data
     return out

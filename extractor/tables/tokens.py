@@ -14,6 +14,11 @@ LABEL = 0
 VALUE = 1
 EMPTY = 2
 
+# Token.delimited: how the token's line was split into cells.
+FLAT = 0  # flattened text: whitespace-separated, no empty cells
+TAB = 1
+PIPE = 2
+
 _VALUE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|/|\\|—+|-{1,2}|–|无")
 _NUMBER = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)(万元|元)?")
 _PAGE_NUMBER = re.compile(
@@ -33,7 +38,7 @@ class Token(NamedTuple):
     start: int
     end: int
     line: int
-    delimited: bool  # came from a tab/pipe cell (empty cells are meaningful there)
+    delimited: int  # FLAT, TAB or PIPE: a tab/pipe cell (empty cells are meaningful there), or flattened text
 
 
 class Group(NamedTuple):
@@ -84,7 +89,7 @@ def _kind(text: str) -> int:
     return kind
 
 
-def _split_tokens(norm: str, start: int, end: int, line: int, delimited: bool, out: list[Token]) -> None:
+def _split_tokens(norm: str, start: int, end: int, line: int, delimited: int, out: list[Token]) -> None:
     """A cell (or an undelimited line) holding several whitespace-separated pieces."""
     cell = norm[start:end]
     at = 0
@@ -129,15 +134,21 @@ def tokenize(norm: str, start: int, end: int) -> list[list[Token]]:
                 kind = _kind(stripped)
             if kind == VALUE or (kind == LABEL and " " not in stripped):  # one token: no regex needed
                 lead = line_start if stripped is line else line_start + line.index(stripped)
-                append(new(token_cls, (kind, stripped, lead, lead + len(stripped), line_no, False)))
+                append(new(token_cls, (kind, stripped, lead, lead + len(stripped), line_no, FLAT)))
             else:
-                _split_tokens(norm, line_start, line_start + len(line), line_no, False, tokens)
+                _split_tokens(norm, line_start, line_start + len(line), line_no, FLAT, tokens)
         else:
             cells = line.split(sep)
+            how = TAB if sep == "\t" else PIPE
             off = line_start
-            if markdown and sep == "|" and line.lstrip().startswith("|"):
-                off += len(cells[0]) + 1
-                cells = cells[1:]
+            if sep == "|":
+                # "a | b |": what follows the last pipe is the row's end, not a cell; in a markdown table
+                # what precedes the first pipe is its start.
+                if len(cells) > 1 and not cells[-1].strip():
+                    cells.pop()
+                if markdown and line.lstrip().startswith("|"):
+                    off += len(cells[0]) + 1
+                    cells = cells[1:]
             for cell in cells:
                 cell_start = off
                 off += len(cell) + 1
@@ -146,12 +157,12 @@ def tokenize(norm: str, start: int, end: int) -> list[list[Token]]:
                 if kind is None:
                     kind = _kind(stripped)
                 if kind == EMPTY:
-                    append(new(token_cls, (EMPTY, "", cell_start, cell_start, line_no, True)))
+                    append(new(token_cls, (EMPTY, "", cell_start, cell_start, line_no, how)))
                 elif kind == SPLIT:
-                    _split_tokens(norm, cell_start, cell_start + len(cell), line_no, True, tokens)
+                    _split_tokens(norm, cell_start, cell_start + len(cell), line_no, how, tokens)
                 else:
                     lead = cell_start if stripped is cell else cell_start + cell.index(stripped)
-                    append(new(token_cls, (kind, stripped, lead, lead + len(stripped), line_no, True)))
+                    append(new(token_cls, (kind, stripped, lead, lead + len(stripped), line_no, how)))
         if not tokens:
             continue
         head = tokens[0]
@@ -206,12 +217,16 @@ class _Grouper:
             tok = toks[0]
             if tok[0] == LABEL:
                 self.label(tok)
+            elif self.values and self.values[-1][5] and not tok[5]:
+                return  # a bare number line inside a tab/pipe table (a page number): not the row's
             else:
                 self.values.append(tok)
                 self.n_values += tok[0] == VALUE
             return
         kinds = [t[0] for t in toks]
         if LABEL not in kinds:  # values continuing the open group
+            if self.values and self.values[-1][5] and not toks[0][5]:
+                return  # a bare number line inside a tab/pipe table (a page number): not the row's
             self.values.extend(toks)
             self.n_values += kinds.count(VALUE)
             return
