@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -13,13 +14,15 @@ from typing import IO
 
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .errors import ExtractorError, RecordError, UsageError
+from .errors import ConfigError, ExtractorError, RecordError, UsageError
 from .pipeline import DocIds, extract_path, iter_inputs, revalidate
 from .schema import FailureRecord, Report
 from .show import output_console, show
+from .validators import unknown_keys
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _DETAIL_LIMIT = 50  # per-document summary rows; larger batches get totals only
@@ -81,9 +84,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_eval(args, err)
         print(json.dumps((FailureRecord if args.failure else Report).model_json_schema(), ensure_ascii=False, indent=2))
         return EXIT_OK
-    except UsageError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+    except (UsageError, ConfigError) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         return EXIT_USAGE
+    except ExtractorError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (`extractor extract ... | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 def _open_output(path: str | None) -> IO[str]:
@@ -109,7 +120,7 @@ def _extract(args: argparse.Namespace, err: Console) -> int:
             out.write(record.model_dump_json() + "\n")
             out.flush()
             if isinstance(record, FailureRecord):
-                err.print(f"[red]error:[/red] {record.error.message}", soft_wrap=True)
+                err.print(f"[red]error:[/red] {escape(record.error.message)}", soft_wrap=True)
             summary.add(record)
     finally:
         if out is not sys.stdout:
@@ -173,11 +184,17 @@ def _parse_record(path: str, line_no: int, line: str) -> Report | FailureRecord:
     try:
         if isinstance(data, dict) and "error" in data and "provenance" not in data:
             return FailureRecord.model_validate(data)
-        return Report.model_validate(data)
+        report = Report.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise RecordError(f"{path}:{line_no}: not an extractor record ({where}: {first['msg']})") from None
+    bad = unknown_keys(report.table2, report.table3, report.table4, report.format)
+    if bad:
+        raise RecordError(
+            f"{path}:{line_no}: keys outside SPEC's vocabulary: {', '.join(bad[:5])}; fix them or re-extract"
+        )
+    return report
 
 
 def _validate(args: argparse.Namespace, err: Console) -> int:
@@ -195,19 +212,20 @@ def _validate(args: argparse.Namespace, err: Console) -> int:
                 record = _parse_record(args.records, line_no, line)
             except ExtractorError as exc:
                 bad += 1
-                err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
-                continue
+                err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+                continue  # the other records go on
             if isinstance(record, Report):
                 record = revalidate(record)
                 errors = errors or any(f.severity == "error" for f in record.findings)
             out.write(record.model_dump_json() + "\n")
+            out.flush()
             summary.add(record)
     finally:
         if out is not None and out is not sys.stdout:
             out.close()
     if not args.quiet:
         summary.print(err)
-    return EXIT_FAILED if bad or errors else EXIT_OK
+    return EXIT_FAILED if bad or errors or summary.failed else EXIT_OK
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -220,7 +238,7 @@ def _show(args: argparse.Namespace) -> int:
             record = _parse_record(args.file, line_no, line)
             if args.doc_id is None or record.doc_id == args.doc_id:
                 if isinstance(record, FailureRecord):
-                    console.print(f"[red]{record.doc_id} failed:[/red] {record.error.message}")
+                    console.print(f"[red]{escape(record.doc_id)} failed:[/red] {escape(record.error.message)}")
                     return EXIT_FAILED
                 show(record, console)
                 return EXIT_OK
@@ -229,7 +247,7 @@ def _show(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.file}: no such file")
     result = extract_path(path, path.stem)
     if isinstance(result, FailureRecord):
-        Console(stderr=True).print(f"[red]error:[/red] {result.error.message}", soft_wrap=True)
+        Console(stderr=True).print(f"[red]error:[/red] {escape(result.error.message)}", soft_wrap=True)
         return EXIT_FAILED
     show(result, console)
     return EXIT_OK

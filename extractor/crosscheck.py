@@ -8,23 +8,28 @@ import re
 from .ingest import Document
 from .schema import Cell, CellRef, Fee, Finding, Formats, TableData
 from .sections import Section
-from .spec import SECTION_KEYS
+from .spec import SECTION_KEYS, TABLE3_RESULT_ROWS_2021
 
 _STOP = r"[^。;\n]"
+# Between 收到 and 申请: not about a review, lawsuit or complaint ("未收到行政复议申请"), not another clause.
+_REQ_GAP = r"(?:(?!复议|诉讼|投诉|举报|其中)[^。;\n,])"
+# A count that is not a part ("办结5件，其中予以公开3件": 3 is not the total).
+_COUNT_GAP = r"(?:(?!其中)[^。;\n\d])"
+_DENIED = tuple(f"table3.{r}.total" for r in TABLE3_RESULT_ROWS_2021 if r.startswith("denied_"))
 # (pattern, what it states, cells it names). A pattern with a group states that number; without, 0.
 _CLAIMS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     (
-        re.compile(rf"未(?:收到|接到|受理|有){_STOP}{{0,30}}?申请"),
+        re.compile(rf"未(?:收到|接到|受理){_REQ_GAP}{{0,30}}?申请"),
         "no request received",
         ("table3.new_received.total",),
     ),
     (
-        re.compile(rf"(?:收到|受理|新收|接到){_STOP}{{0,24}}?申请[^。;\n\d]{{0,8}}?(\d+)\s*(?:件|个|条|宗|份)"),
+        re.compile(rf"(?:收到|受理|新收|接到){_REQ_GAP}{{0,24}}?申请{_COUNT_GAP}{{0,8}}?(\d+)\s*(?:件|个|条|宗|份)"),
         "requests received",
         ("table3.new_received.total",),
     ),
     (
-        re.compile(r"(?:办结|已答复|答复办理|办理完毕)[^。;\n\d]{0,12}?(\d+)\s*件"),
+        re.compile(rf"(?:办结|已答复|答复办理|办理完毕){_COUNT_GAP}{{0,12}}?(\d+)\s*件"),
         "requests completed",
         ("table3.results_total.total",),
     ),
@@ -33,6 +38,12 @@ _CLAIMS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
         "requests carried forward",
         ("table3.carried_forward.total",),
     ),
+    (
+        re.compile(r"(?<!不)予以公开[^。;\n\d]{0,6}?(\d+)\s*件"),
+        "requests granted",
+        ("table3.granted.total",),
+    ),
+    (re.compile(r"不予公开[^。;\n\d]{0,6}?(\d+)\s*件"), "requests denied", _DENIED),
     (
         re.compile(r"行政复议(?:案件|申请)?[^。;\n\d、]{0,8}?(\d+)\s*(?:件|起|宗)"),
         "administrative reviews",

@@ -104,6 +104,7 @@ _PART_HEADING = re.compile(
     re.M,
 )
 _NEXT_STEP_PARAGRAPH = re.compile(r"^[^\n]{0,10}(?:下一步|今后|明年)", re.M)
+_NEXT_STEP_SENTENCE = re.compile(r"(?<=[。;])[ \t]*(?=[^。\n]{0,8}(?:下一步|今后|明年))")
 
 _ENUM_STYLES = (
     re.compile(r"(?:^|(?<=[。;,:\s]))([一二三四五六七八九十])是", re.M),
@@ -217,10 +218,14 @@ def extract_problems(doc: Document, sec: Section | None) -> tuple[list[Item], li
             parts.append((h.group("problem") is not None, h.end(), heads[i + 1].start() if i + 1 < len(heads) else end))
     else:
         nxt = next((m for m in _NEXT_STEP_PARAGRAPH.finditer(norm, start, end) if m.start() > start + 10), None)
+        inline = nxt is None
+        if inline:  # "…等问题。下一步，我镇将…" inside one paragraph: split at that sentence
+            nxt = next((m for m in _NEXT_STEP_SENTENCE.finditer(norm, start, end) if m.start() > start + 10), None)
         if nxt is not None:
+            # A paragraph of its own that opens with 下一步 and lists nothing frames the measures after it.
             line_end = norm.find("\n", nxt.start(), end)
-            framing_end = line_end if line_end > 0 and not _chain(norm, nxt.start(), line_end) else nxt.start()
-            parts = [(True, start, nxt.start()), (False, framing_end, end)]
+            framing = not inline and line_end > 0 and not _chain(norm, nxt.start(), line_end)
+            parts = [(True, start, nxt.start()), (False, line_end if framing else nxt.start(), end)]
         else:
             parts = [(True, start, end)]
     problems: list[Item] = []

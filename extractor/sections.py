@@ -30,11 +30,15 @@ class Title:
 
 _HEADING = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?"
-    r"(?:第?[一二三四五六七八九十]{1,2}[、.:,]|[一二三四五六][ \t]|[1-6][、.](?!\d))"
+    r"(?:第?(?P<cn>[一二三四五六七八九十]{1,2})[、.:,]|(?P<cs>[一二三四五六])[ \t]|(?P<ar>[1-6])[、.](?!\d))"
     r"[ \t]*([^\t\n|]{1,80})$",
     re.M,
 )
-_MARKDOWN_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*([^\t\n|#]{2,40})$", re.M)
+# A markdown heading without a top-level numeral; "### （一）主动公开" is an overview sub-item, not a section.
+_MARKDOWN_HEADING = re.compile(
+    r"^[ \t]*#{1,6}[ \t]*(?![(（]?[一二三四五六七八九十\d]{1,2}[)）、.])([^\t\n|#]{2,40})$", re.M
+)
+_NUMERALS = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 
 # Tried in this order: the table-4 and table-3 headings contain words of the others.
 _SECTION_PATTERNS = (
@@ -67,11 +71,14 @@ def _classify(title: str) -> str | None:
     return None
 
 
-def _heading_candidates(norm: str) -> list[tuple[int, int, str]]:
-    """(line start, heading end, key) for every line that reads as a top-level heading."""
-    found: dict[int, tuple[int, int, str]] = {}
+def _heading_candidates(norm: str) -> list[tuple[int, int, str, int | None]]:
+    """(line start, heading end, key, number) for every line that reads as a top-level heading; number is
+    the heading's own numeral (1 for 一), None when it has none."""
+    found: dict[int, tuple[int, int, str, int | None]] = {}
     for m in _HEADING.finditer(norm):
-        title = m.group(1)
+        title = m.group(4)
+        numeral = m.group("cn") or m.group("cs")
+        number = _NUMERALS.get(numeral, 0) if numeral else int(m.group("ar"))
         if len(title) > 40:  # run-in heading: "一、总体情况。今年……"
             cut = re.search(r"[。:：;；]", title)
             if cut is None or cut.start() > 24:
@@ -79,12 +86,12 @@ def _heading_candidates(norm: str) -> list[tuple[int, int, str]]:
             title = title[: cut.start()]
         key = _classify(title)
         if key is not None:
-            found[m.start()] = (m.start(), m.start(1) + len(title), key)
+            found[m.start()] = (m.start(), m.start(4) + len(title), key, number)
     for m in _MARKDOWN_HEADING.finditer(norm):
         if m.start() not in found:
             key = _classify(m.group(1))
             if key is not None:
-                found[m.start()] = (m.start(), m.end(), key)
+                found[m.start()] = (m.start(), m.end(), key, None)
     return sorted(found.values())
 
 
@@ -99,12 +106,14 @@ def find_sections(doc: Document) -> dict[str, Section]:
     candidates = _heading_candidates(norm)
     starts: dict[str, tuple[int, int, bool]] = {}
     cursor = 0
-    for key in SECTION_KEYS:
-        for start, head_end, cand_key in candidates:
-            if start >= cursor and cand_key == key:
-                starts[key] = (start, head_end, False)
-                cursor = head_end
-                break
+    for index, key in enumerate(SECTION_KEYS, 1):
+        fitting = [(s, e, n) for s, e, k, n in candidates if s >= cursor and k == key]
+        # A heading numbered for this position wins over an earlier one numbered otherwise ("1.主动公开情况"
+        # inside the overview must not open section 二 ahead of "二、主动公开政府信息情况").
+        chosen = next((c for c in fitting if c[2] == index), fitting[0] if fitting else None)
+        if chosen is not None:
+            starts[key] = (chosen[0], chosen[1], False)
+            cursor = chosen[1]
     # Recover missing sections from content, searching after the section before them.
     for i, key in enumerate(SECTION_KEYS):
         if key in starts or key not in _ANCHORS:

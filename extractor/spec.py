@@ -170,7 +170,12 @@ TABLE3_ROW_KEYWORDS: Final = {
     "carried_forward": r"结转下年度",
 }
 # Rows whose label is too short to be a keyword: they match only as the whole last label cell.
-TABLE3_EXACT_LABELS: Final = {"总计": "results_total", "其他": "other_other"}
+TABLE3_EXACT_LABELS: Final = {
+    "总计": "results_total",
+    "合计": "results_total",
+    "其他": "other_other",
+    "其它": "other_other",
+}
 
 TABLE3_ROW_LABELS: Final = {
     "new_received": "本年新收政府信息公开申请数量",

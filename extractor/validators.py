@@ -12,9 +12,13 @@ from .schema import Cell, CellRef, Finding, Formats, TableData
 from .spec import (
     AMOUNT_COLUMNS,
     SIGNED_COLUMNS,
+    TABLE2_COLUMNS,
     TABLE3_COLUMNS,
+    TABLE3_COLUMNS_WITH_SUBTOTAL,
     TABLE3_ORG_COLUMNS,
     TABLE3_RESULT_ROWS,
+    TABLE3_ROWS,
+    TABLE4_BLOCKS,
     TABLE4_COLUMNS,
 )
 
@@ -202,3 +206,27 @@ def check_tables(t2: TableData | None, t3: TableData | None, t4: TableData | Non
     if t4:
         findings.extend(check_table4(t4))
     return findings
+
+
+def unknown_keys(t2: TableData | None, t3: TableData | None, t4: TableData | None, formats: Formats) -> list[str]:
+    """Row and column keys that are not SPEC's vocabulary for the table's format (a hand-edited record)."""
+    allowed: dict[str, tuple[dict[str, tuple[str, ...]], TableData | None]] = {
+        "table3": (
+            {
+                r: TABLE3_COLUMNS_WITH_SUBTOTAL
+                for r in TABLE3_ROWS[formats.table3 or "2021"] + (TABLE3_ROWS["2019"] if formats.table3 is None else ())
+            },
+            t3,
+        ),
+        "table4": ({b: TABLE4_COLUMNS for b in TABLE4_BLOCKS}, t4),
+    }
+    if formats.table2 is not None:
+        allowed["table2"] = (TABLE2_COLUMNS[formats.table2], t2)
+    bad = []
+    for table, (rows, data) in allowed.items():
+        for row, cols in (data or {}).items():
+            if row not in rows:
+                bad.append(f"{table}.{row}")
+                continue
+            bad.extend(f"{table}.{row}.{col}" for col in cols if col not in rows[row])
+    return bad

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,10 +21,12 @@ def _records(text: str) -> list[dict]:  # type: ignore[type-arg]
 def test_main_extract_bundled_documents_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", str(DOCUMENTS)]) == 0
     out, err = capsys.readouterr()
-    records = _records(out)
-    assert [r["doc_id"] for r in records] == sorted(p.stem for p in DOCUMENTS.glob("*.txt"))
-    assert all(r["table3"]["results_total"]["total"]["value"] == 0 for r in records)
-    assert "5 documents: 5 ok, 0 failed" in err
+    records = {r["doc_id"]: r for r in _records(out)}
+    assert sorted(records) == sorted(p.stem for p in DOCUMENTS.glob("*.txt"))
+    procurement = records["002_2581eebe3519dac9"]["table2"]["procurement"]["total_amount"]
+    assert procurement == {"value": 1596496.16, "raw": "1596496.16元", "span": procurement["span"], "unit": "元"}
+    assert records["001_8f8da80f034e246c"]["findings"][0]["rule"] == "N2"
+    assert "5 documents: 5 ok, 0 failed; findings by rule: N2 warning: 1" in err
 
 
 def test_main_extract_records_a_bad_file_and_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,3 +89,37 @@ def test_main_schema_prints_the_report_schema(capsys: pytest.CaptureFixture[str]
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert {"doc_id", "table2", "table3", "table4", "findings", "provenance"} <= set(schema["properties"])
+
+
+def test_main_validate_rejects_keys_outside_the_vocabulary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records_file = tmp_path / "r.jsonl"
+    assert main(["extract", str(DOCUMENTS / "000_709a8d8ff7e18c17.txt"), "-o", str(records_file), "-q"]) == 0
+    record = _records(records_file.read_text(encoding="utf-8"))[0]
+    record["table3"]["granted"]["natual_person"] = record["table3"]["granted"].pop("natural_person")
+    records_file.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["validate", str(records_file), "-q"]) == 1
+    assert "table3.granted.natual_person" in capsys.readouterr().err
+
+
+def test_main_validate_fails_on_failure_records(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    records_file = tmp_path / "r.jsonl"
+    assert main(["extract", str(tmp_path / "empty.txt"), "-o", str(records_file), "-q"]) == 1
+    assert main(["validate", str(records_file), "-q"]) == 1
+
+
+def test_main_show_reports_a_malformed_record_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    assert main(["show", str(bad)]) == 1
+    assert f"{bad}:1: not JSON" in capsys.readouterr().err
+
+
+def test_main_extract_into_a_closed_pipe_stops_quietly() -> None:
+    code = f"from extractor.cli import main; raise SystemExit(main(['extract', {str(DOCUMENTS)!r}, '-q']))"
+    proc = subprocess.run(
+        f'{sys.executable} -c "{code}" | head -c 20', shell=True, capture_output=True, text=True, timeout=60
+    )
+    assert len(proc.stdout) == 20 and "Traceback" not in proc.stderr

@@ -61,3 +61,24 @@ def test_check_sections_reports_a_missing_section() -> None:
     assert [f.message for f in report.findings if f.rule == "S1"] == [
         "section 'other_matters' was not found (no heading, no content)"
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["本年度未收到行政复议申请。", "未有逾期答复的申请。", "申请均已按时办结，其中予以公开99999件以外的部分已说明。"],
+    ids=["review-application", "no-late-reply", "part-not-total"],
+)
+def test_check_prose_does_not_read_other_claims_as_table_cells(sentence: str) -> None:
+    doc = generate(32, "tab", zero_rate=0.1)
+    assert doc.values.get("table3.new_received.total")
+    text = doc.text.replace("（三）政府信息管理", sentence + "\n\n（三）政府信息管理")
+    n1 = [f for f in extract_text(text).findings if f.rule == "N1"]
+    assert [f for f in n1 if f.cells[0].path in ("table3.new_received.total", "table3.results_total.total")] == []
+
+
+def test_check_prose_sums_the_denied_rows_for_a_denied_count() -> None:
+    doc = generate(33, "tab", zero_rate=0.1)
+    denied = sum(v for r, cols in doc.values.table3.items() if r.startswith("denied_") for v in [cols["total"]])
+    text = doc.text.replace("（三）政府信息管理", f"其中不予公开{denied + 1}件。\n\n（三）政府信息管理")
+    n1 = [f for f in extract_text(text).findings if f.rule == "N1"]
+    assert len(n1) == 1 and n1[0].found == denied and len(n1[0].cells) == 8

@@ -81,8 +81,13 @@ def test_extract_narrative_of_generated_reports(layout: str, seed: int) -> None:
             ["甲不够及时。"],
             ["针对上年度指出的问题，已全部整改。"],
         ),
+        (
+            "我镇信息公开工作还存在一定差距，信息更新不够及时等问题。下一步，我镇将加强信息更新。",
+            ["我镇信息公开工作还存在一定差距，信息更新不够及时等问题。"],
+            ["下一步，我镇将加强信息更新。"],
+        ),
     ],
-    ids=["inline-heads-shi", "paren-heads-arabic", "undivided-next-step", "improvement-first"],
+    ids=["inline-heads-shi", "paren-heads-arabic", "undivided-next-step", "improvement-first", "next-step-inline"],
 )
 def test_extract_problems_reads_section_five_variants(
     section: str, problems: list[str], improvements: list[str]

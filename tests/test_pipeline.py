@@ -75,12 +75,11 @@ def test_extract_paths_records_bad_files_and_goes_on(tmp_path: Path) -> None:
     assert kinds == {
         "a_empty": "EmptyDocumentError",
         "b_binary": "BinaryDocumentError",
-        "c_latin": kinds["c_latin"],
+        "c_latin": "UndecodableDocumentError",
         "d_notreport": "NotAReportError",
         "e_good": "ok",
         "missing": "FileNotFoundError",
     }
-    assert kinds["c_latin"] in {"UndecodableDocumentError", "BinaryDocumentError", "NotAReportError"}
     for r in records:
         if isinstance(r, FailureRecord):
             assert r.source.path in r.error.message

@@ -55,3 +55,15 @@ def test_find_sections_is_not_fooled_by_table3_row_numbering() -> None:
     text = generate(72, "pdf").text
     sections = find_sections(Document.from_text(text))
     assert "四、结转下年度继续办理" in text[sections["table3"].start : sections["table3"].end]
+
+
+@pytest.mark.parametrize(
+    "sub_heading",
+    ["### （一）主动公开", "1.主动公开情况", "## 1、主动公开"],
+    ids=["md-paren-subitem", "arabic-subitem", "md-arabic-subitem"],
+)
+def test_find_sections_does_not_take_an_overview_sub_item_for_a_section(sub_heading: str) -> None:
+    text = generate(73, "tab", zero_rate=0.1).text.replace("（一）主动公开\n", sub_heading + "\n")
+    sections = find_sections(Document.from_text(text))
+    assert sections["table2"].heading is not None and "主动公开政府信息情况" in sections["table2"].heading
+    assert sub_heading in text[sections["overview"].start : sections["overview"].end]

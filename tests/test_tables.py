@@ -217,3 +217,28 @@ def test_parse_table4_row_per_block_layout() -> None:
     _, _, t4 = _tables_of(text)
     assert t4.data is not None
     assert {b: {c: cell["value"] for c, cell in cols.items()} for b, cols in t4.data.items()} == v
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("（七）总计", "（七）合计"), ("3.其他", "3.其它")],
+    ids=["heji", "qita-variant"],
+)
+def test_parse_reads_label_variants(old: str, new: str) -> None:
+    doc = generate(16, "tab", zero_rate=0.1)
+    _assert_recovered(SyntheticDoc(**{**doc.__dict__, "text": doc.text.replace(old, new)}))
+
+
+def test_parse_reads_unit_suffixed_counts_and_bar_blanks() -> None:
+    text = generate(17, "tab", zero_rate=0.0).text
+    start = text.index("（七）总计")
+    end = text.index("\n", start)
+    cells = text[start:end].split("\t")  # label, merged padding, 7 values, maybe a padding tab
+    values = [c for c in cells[2:] if c]
+    row = "\t".join([*cells[:2], "―", *(c + "件" for c in values[1:])])
+    report = extract_text(text[:start] + row + text[end:])
+    assert report.table3 is not None
+    got = report.table3["results_total"]
+    assert got["natural_person"]["value"] is None and got["natural_person"]["raw"] == "―"
+    assert got["total"]["value"] == int(values[-1]) and got["total"]["raw"] == values[-1] + "件"
+    assert "unit" not in got["total"]

@@ -19,8 +19,8 @@ FLAT = 0  # flattened text: whitespace-separated, no empty cells
 TAB = 1
 PIPE = 2
 
-_VALUE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|/|\\|—+|-{1,2}|–|无")
-_NUMBER = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)(万元|元)?")
+_VALUE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|件|个|项|条|次)?|/|\\|[—―]+|-{1,2}|–|无")
+_NUMBER = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)(万元|元|件|个|项|条|次)?")
 _PAGE_NUMBER = re.compile(
     r"[ \t]*(?:[-—–~_]+[ \t]*\d{1,4}[ \t]*[-—–~_]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
     r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*"
@@ -67,7 +67,8 @@ def parse_value(raw: str) -> tuple[int | float | None, str | None]:
         result: tuple[int | float | None, str | None] = (None, None)
     else:
         digits = m.group(1).replace(",", "")
-        result = (float(digits) if "." in digits else int(digits), m.group(2))
+        unit = m.group(2) if m.group(2) in ("万元", "元") else None  # 件/个/项 on a count is not a unit to keep
+        result = (float(digits) if "." in digits else int(digits), unit)
     if len(_PARSED) < 65536:
         _PARSED[raw] = result
     return result
