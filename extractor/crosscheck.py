@@ -16,53 +16,63 @@ _REQ_GAP = r"(?:(?!复议|诉讼|投诉|举报|其中)[^。;\n,])"
 # A count that is not a part ("办结5件，其中予以公开3件": 3 is not the total).
 _COUNT_GAP = r"(?:(?!其中)[^。;\n\d])"
 _DENIED = tuple(f"table3.{r}.total" for r in TABLE3_RESULT_ROWS_2021 if r.startswith("denied_"))
-# (pattern, what it states, cells it names). A pattern with a group states that number; without, 0.
-_CLAIMS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
+# (pattern, what it states, cells it names, a word it needs). A pattern with a group states that number;
+# without, 0.
+_CLAIMS: tuple[tuple[re.Pattern[str], str, tuple[str, ...], str], ...] = (
     (
         re.compile(rf"未(?:收到|接到|受理){_REQ_GAP}{{0,30}}?申请"),
         "no request received",
         ("table3.new_received.total",),
+        "申请",
     ),
     (
         re.compile(rf"(?:收到|受理|新收|接到){_REQ_GAP}{{0,24}}?申请{_COUNT_GAP}{{0,8}}?(\d+)\s*(?:件|个|条|宗|份)"),
         "requests received",
         ("table3.new_received.total",),
+        "申请",
     ),
     (
         re.compile(rf"(?:办结|已答复|答复办理|办理完毕){_COUNT_GAP}{{0,12}}?(\d+)\s*件"),
         "requests completed",
         ("table3.results_total.total",),
+        "件",
     ),
     (
         re.compile(r"结转(?:至|到)?下一?年度?[^。;\n\d]{0,12}?(\d+)\s*件"),
         "requests carried forward",
         ("table3.carried_forward.total",),
+        "结转",
     ),
     (
         re.compile(r"(?<!不)予以公开[^。;\n\d]{0,6}?(\d+)\s*件"),
         "requests granted",
         ("table3.granted.total",),
+        "予以公开",
     ),
-    (re.compile(r"不予公开[^。;\n\d]{0,6}?(\d+)\s*件"), "requests denied", _DENIED),
+    (re.compile(r"不予公开[^。;\n\d]{0,6}?(\d+)\s*件"), "requests denied", _DENIED, "不予公开"),
     (
         re.compile(r"行政复议(?:案件|申请)?[^。;\n\d、]{0,8}?(\d+)\s*(?:件|起|宗)"),
         "administrative reviews",
         ("table4.review.total",),
+        "行政复议",
     ),
     (
         re.compile(rf"(?:未|没有)(?:发生|收到|产生|出现|涉及){_STOP}{{0,12}}?行政复议"),
         "no administrative review",
         ("table4.review.total",),
+        "行政复议",
     ),
     (
         re.compile(r"行政诉讼(?:案件)?[^。;\n\d、]{0,8}?(\d+)\s*(?:件|起|宗)"),
         "administrative lawsuits",
         ("table4.litigation_direct.total", "table4.litigation_after_review.total"),
+        "行政诉讼",
     ),
     (
         re.compile(rf"(?:未|没有)(?:发生|收到|产生|出现|涉及){_STOP}{{0,16}}?行政诉讼"),
         "no administrative lawsuit",
         ("table4.litigation_direct.total", "table4.litigation_after_review.total"),
+        "行政诉讼",
     ),
 )
 _NO_DOCUMENTS = re.compile(
@@ -121,7 +131,9 @@ def check_prose(
 
     doc_col = "issued" if formats.table2 == "2021" else "made"
     for start, end in _prose_regions(doc, sections):
-        for pattern, what, paths in _CLAIMS:
+        for pattern, what, paths, trigger in _CLAIMS:
+            if doc.norm.find(trigger, start, end) < 0:
+                continue  # cheap test first: most reports state few of these
             for m in pattern.finditer(doc.norm, start, end):
                 stated = int(m.group(1)) if pattern.groups else 0
                 compare(paths, stated, what, (m.start(), m.end()))

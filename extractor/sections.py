@@ -87,7 +87,7 @@ def _heading_candidates(norm: str) -> list[tuple[int, int, str, int | None]]:
         key = _classify(title)
         if key is not None:
             found[m.start()] = (m.start(), m.start(4) + len(title), key, number)
-    for m in _MARKDOWN_HEADING.finditer(norm):
+    for m in _MARKDOWN_HEADING.finditer(norm) if "#" in norm else ():
         if m.start() not in found:
             key = _classify(m.group(1))
             if key is not None:

@@ -197,6 +197,11 @@ def _take(
 
 
 def _cells_of(g: Group, n: int, padding: _Padding, full_width: bool) -> list[Token] | None:
+    if len(g.values) == n:
+        return list(g.values)
+    if g.n_values == n and g.values[0].delimited:  # every value printed: only padding around them
+        first = _full_row_start(g, n)
+        return list(g.values[first : first + n]) if first is not None else None
     if g.n_values < n and g.values and g.values[0].delimited:
         lead = padding.lead(g.shape)
         if lead is not None:
