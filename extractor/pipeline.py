@@ -10,17 +10,21 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .channels import extract_fee, extract_platforms
 from .crosscheck import check_fee_stated, check_prose, check_sections
-from .errors import InputError, NotAReportError
+from .errors import InputError, ModelError, NotAReportError
 from .ingest import Document, load
 from .narrative import extract_overview, extract_problems, overview_intro
-from .schema import CellRef, ErrorInfo, FailureRecord, Finding, Formats, Provenance, Report, SectionInfo, Source
+from .schema import CellRef, ErrorInfo, FailureRecord, Finding, Formats, Provenance, Report, SectionInfo, Source, Usage
 from .sections import Section, find_sections, find_title
 from .tables import ParsedTable, TableProblem, parse_table2, parse_table3, parse_table4
 from .validators import check_tables
+
+if TYPE_CHECKING:  # the model stage (openai, instructor) is imported only when a model is used
+    from .llm.extract import ModelStage
 
 SUFFIXES = (".txt", ".md")
 
@@ -38,8 +42,10 @@ def _problem_finding(p: TableProblem) -> Finding:
     return Finding(rule=p.rule, severity=p.severity, message=p.message, cells=cells, span=p.span)
 
 
-def extract_document(doc: Document, doc_id: str) -> Report:
-    """Extract one decoded document. Raises NotAReportError when nothing of a report is found."""
+def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None) -> Report:
+    """Extract one decoded document; with ``model``, the model adds the narrative (and tables, per its
+    mode) before the validators run on whatever is kept. Raises NotAReportError when nothing of a report
+    is found, ModelError when the model fails after its retries."""
     t0 = perf_counter()
     sections = find_sections(doc)
     t1 = perf_counter()
@@ -85,6 +91,22 @@ def extract_document(doc: Document, doc_id: str) -> Report:
     )
     t_build = perf_counter()
     report.findings = [_problem_finding(p) for parsed in (t2, t3, t4) for p in parsed.problems]
+    t_model = t_build
+    if model is not None:
+        report.provenance = Provenance(
+            version=__version__, backend="llm", model=model.llm.config.model, mode=model.llm.config.mode
+        )
+        calls, tokens = model.llm.usage.calls, model.llm.usage.model_copy()
+        model.run(doc, sections, report)
+        used = model.llm.usage
+        report.provenance.usage = Usage(
+            calls=used.calls - calls,
+            prompt_tokens=used.prompt_tokens - tokens.prompt_tokens,
+            completion_tokens=used.completion_tokens - tokens.completion_tokens,
+            total_tokens=used.total_tokens - tokens.total_tokens,
+        )
+        fee = report.info_processing_fee
+        t_model = perf_counter()
     report.findings += check_tables(report.table2, report.table3, report.table4, formats)
     tables = {"table2": report.table2, "table3": report.table3, "table4": report.table4}
     report.findings += check_prose(doc, sections, tables, formats)
@@ -97,7 +119,8 @@ def extract_document(doc: Document, doc_id: str) -> Report:
         "tables": round((t_tables - t1) * 1e3, 3),
         "narrative": round((t_narrative - t_tables) * 1e3, 3),
         "build": round((t_build - t_narrative) * 1e3, 3),
-        "validate": round((t_end - t_build) * 1e3, 3),
+        **({"model": round((t_model - t_build) * 1e3, 3)} if model is not None else {}),
+        "validate": round((t_end - t_model) * 1e3, 3),
         "total": round((t_end - t0) * 1e3, 3),
     }
     return report
@@ -157,14 +180,14 @@ class DocIds:
         return doc_id
 
 
-def extract_path(path: Path, doc_id: str) -> Report | FailureRecord:
+def extract_path(path: Path, doc_id: str, model: ModelStage | None = None) -> Report | FailureRecord:
     """Extract one file; any failure becomes a FailureRecord naming the file and the fix."""
     source = Source(path=str(path))
     try:
         doc = load(path)
         source = Source(path=str(path), sha256=doc.sha256, encoding=doc.encoding, chars=len(doc.text), bytes=doc.nbytes)
-        return extract_document(doc, doc_id)
-    except InputError as exc:
+        return extract_document(doc, doc_id, model)
+    except (InputError, ModelError) as exc:
         return FailureRecord(doc_id=doc_id, source=source, error=ErrorInfo(type=type(exc).__name__, message=str(exc)))
     except OSError as exc:
         message = f"{path}: cannot read the file ({exc.strerror or exc}); check the path and its permissions"
@@ -174,7 +197,7 @@ def extract_path(path: Path, doc_id: str) -> Report | FailureRecord:
         return FailureRecord(doc_id=doc_id, source=source, error=ErrorInfo(type=type(exc).__name__, message=message))
 
 
-def extract_paths(paths: Iterable[str | Path]) -> Iterator[Report | FailureRecord]:
+def extract_paths(paths: Iterable[str | Path], model: ModelStage | None = None) -> Iterator[Report | FailureRecord]:
     ids = DocIds()
     for path in iter_inputs(paths):
-        yield extract_path(path, ids.next(path))
+        yield extract_path(path, ids.next(path), model)

@@ -31,7 +31,9 @@ class Cell(TypedDict):
         Field(description="The number printed in the cell; null when it is blank or printed '/', '—', '-' or '无'."),
     ]
     raw: Annotated[str, Field(description="The cell text exactly as printed; empty string for a blank cell.")]
-    span: Annotated[Span, Field(description=SPAN_DESCRIPTION)]
+    span: Annotated[
+        Span | None, Field(description=SPAN_DESCRIPTION + " Null for a cell filled by the model (not located).")
+    ]
     unit: NotRequired[
         Annotated[str, Field(description="Unit of an amount cell (万元 or 元) when the column or the cell states one.")]
     ]
@@ -64,10 +66,23 @@ class SectionInfo(BaseModel):
     recovered: bool = Field(default=False, description="True when no heading was found and the start was inferred.")
 
 
+class Count(BaseModel):
+    what: str = Field(description="What is counted, as the text says it.")
+    number: float = Field(description="The number stated.")
+    unit: str | None = Field(default=None, description="The unit stated (件, 条, 次, ...).")
+
+
+class OverviewFacts(BaseModel):
+    counts: list[Count] = Field(default_factory=list, description="Counts the sub-item states.")
+    channels: list[str] = Field(default_factory=list, description="Channels or platforms it names.")
+    measures: list[str] = Field(default_factory=list, description="Measures or practices it describes, briefly.")
+
+
 class OverviewItem(BaseModel):
     heading: str | None = Field(description="The sub-item heading as printed, if the report has one.")
     text: str = Field(description="The sub-item's text, verbatim.")
     span: Span = Field(description=SPAN_DESCRIPTION)
+    facts: OverviewFacts | None = Field(default=None, description="Short structured facts (model backend only).")
 
 
 class Overview(BaseModel):
@@ -80,15 +95,27 @@ class Overview(BaseModel):
     )
 
 
+Grounding = Literal["exact", "fuzzy", "none"]
+GROUNDING_DESCRIPTION = (
+    "How the text was found in the source: exact, fuzzy (aligned; text is then the source's), or none "
+    "(not found: the item is kept but flagged)."
+)
+
+
 class Item(BaseModel):
     text: str = Field(description="One problem or one improvement measure, verbatim from the source.")
-    span: Span = Field(description=SPAN_DESCRIPTION)
+    span: Span | None = Field(description=SPAN_DESCRIPTION)
+    grounding: Grounding = Field(default="exact", description=GROUNDING_DESCRIPTION)
+    answers: int | None = Field(
+        default=None, description="For an improvement: index of the problem it answers, when the text says so."
+    )
 
 
 class Platform(BaseModel):
     name: str = Field(description="The platform's name as written in the report.")
     kind: PlatformKind = Field(description="What kind of channel it is.")
-    span: Span = Field(description=SPAN_DESCRIPTION)
+    span: Span | None = Field(description=SPAN_DESCRIPTION)
+    grounding: Grounding = Field(default="exact", description=GROUNDING_DESCRIPTION)
 
 
 class Fee(BaseModel):
@@ -105,7 +132,10 @@ class CellRef(BaseModel):
 
 
 class Finding(BaseModel):
-    rule: str = Field(description="Rule id from SPEC §4 (R3.1 … S1) or a parse rule (S2).")
+    rule: str = Field(
+        description="Rule id from SPEC §4 (R3.1 … S1), a parse rule (S2), or a model check (G1 ungrounded item, "
+        "L1 model and parse disagree, L2 table filled by the model)."
+    )
     severity: Severity
     message: str = Field(description="What is wrong, in plain words.")
     cells: list[CellRef] = Field(default_factory=list, description="The cells involved.")
@@ -114,10 +144,28 @@ class Finding(BaseModel):
     span: Span | None = Field(default=None, description="Prose or section evidence. " + SPAN_DESCRIPTION)
 
 
+class PromptUse(BaseModel):
+    version: str = Field(description="The prompt file's version line.")
+    template_sha256: str = Field(description="SHA-256 of the prompt file.")
+    rendered_sha256: list[str] = Field(default_factory=list, description="SHA-256 of each rendered prompt sent.")
+    schema_sha256: str = Field(description="SHA-256 of the response schema's JSON Schema.")
+
+
+class Usage(BaseModel):
+    calls: int = Field(default=0, description="Model calls made (re-asks inside a call not counted).")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = Field(default=0, description="All tokens, re-asks included.")
+
+
 class Provenance(BaseModel):
     extractor: str = "extractor"
     version: str
-    backend: str = Field(description="rules: the deterministic core, no model.")
+    backend: str = Field(description="rules: the deterministic core, no model; llm: a model added the narrative.")
+    model: str | None = Field(default=None, description="Model name (llm backend).")
+    mode: str | None = Field(default=None, description="instructor mode (tools, json, json_schema).")
+    prompts: dict[str, PromptUse] = Field(default_factory=dict, description="Prompt files used, by task.")
+    usage: Usage | None = Field(default=None, description="Model calls and tokens for this document.")
     timings_ms: dict[str, float] = Field(default_factory=dict, description="Wall time per stage in milliseconds.")
 
 

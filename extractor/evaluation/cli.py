@@ -12,7 +12,7 @@ from ..errors import UsageError
 from ..show import output_console
 from .gold import Gold
 from .render import compare_markdown, compare_table, markdown, table
-from .runner import EvalReport, compare, gold_cases, rules_backend, run, synthetic_cases
+from .runner import EvalReport, backend_for, compare, gold_cases, run, synthetic_cases
 
 DEFAULT_GOLD = Path(__file__).resolve().parent.parent.parent / "evals" / "gold"
 
@@ -31,6 +31,8 @@ def run_eval(args: argparse.Namespace, err: Console) -> int:
     if args.gold_schema:
         print(json.dumps(Gold.model_json_schema(), ensure_ascii=False, indent=2))
         return 0
+    from ..cli import model_stage  # the eval command takes the extract command's model options
+
     if args.compare:
         base, new = (_load_report(p) for p in args.compare)
         changes, regressed = compare(base, new, args.tolerance)
@@ -53,7 +55,10 @@ def run_eval(args: argparse.Namespace, err: Console) -> int:
         folder = Path(args.gold) if args.gold else DEFAULT_GOLD
         cases = gold_cases(folder)
         dataset = f"gold ({folder.name})"
-    report = run(cases, rules_backend, dataset)
+    stage = model_stage(args)
+    report = run(
+        cases, backend_for(stage), dataset, backend=args.backend, model=stage.llm.config.model if stage else None
+    )
     out.print(table(report))
     if args.output:
         Path(args.output).write_text(report.model_dump_json(indent=1), encoding="utf-8")

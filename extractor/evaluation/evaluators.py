@@ -171,13 +171,28 @@ class Grounding:
     name = "grounding"
 
     def evaluate(self, case: Case, report: Report, out: Scores) -> None:
-        items = [(i.text, i.span) for i in (*report.problems, *report.improvements)]
+        items: list[tuple[str, tuple[int, int] | None]] = [
+            (i.text, i.span) for i in (*report.problems, *report.improvements)
+        ]
         items += [(p.name, p.span) for p in report.platforms]
         items += [(v.text, v.span) for _, v in report.overview if v is not None]
         if report.info_processing_fee:
             items.append((report.info_processing_fee.text, report.info_processing_fee.span))
-        bad = [t[:30] for t, (s, e) in items if case.text[s:e] != t]
+        bad = [t[:30] for t, span in items if span is None or case.text[span[0] : span[1]] != t]
         out.add("grounding", 1 - len(bad) / len(items) if items else 1.0, bad)
+
+
+class Verbatim:
+    """Share of problems, improvements and platforms found verbatim in the source (grounding 'exact');
+    the rules backend always is, a model's items may be aligned fuzzily or not found at all."""
+
+    name = "verbatim"
+
+    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
+        items = [(i.text, i.grounding) for i in (*report.problems, *report.improvements)]
+        items += [(p.name, p.grounding) for p in report.platforms]
+        loose = [text[:30] for text, how in items if how != "exact"]
+        out.add("verbatim", 1 - len(loose) / len(items) if items else 1.0, loose)
 
 
 DEFAULT_EVALUATORS: tuple[Evaluator, ...] = (
@@ -189,4 +204,5 @@ DEFAULT_EVALUATORS: tuple[Evaluator, ...] = (
     Fee(),
     Findings(),
     Grounding(),
+    Verbatim(),
 )

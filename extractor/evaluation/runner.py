@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -20,6 +21,9 @@ from ..pipeline import extract_document
 from ..schema import Formats, Overview, Provenance, Report, Source
 from ..synthetic import LAYOUTS, RULES, SyntheticDoc, generate
 from ..validators import check_tables
+
+if TYPE_CHECKING:
+    from ..llm.extract import ModelStage
 from .evaluators import DEFAULT_EVALUATORS, Case, Evaluator, Scores
 from .gold import Gold, GoldCell, GoldFee, GoldFinding, GoldPlatform, check_gold, load_gold
 
@@ -30,6 +34,9 @@ class CaseResult(BaseModel):
     scores: dict[str, float]
     misses: dict[str, list[str]] = Field(default_factory=dict)
     error: str | None = None
+    calls: int = Field(default=0, description="Model calls for this document.")
+    tokens: int = Field(default=0, description="Model tokens for this document, re-asks included.")
+    seconds: float = Field(default=0.0, description="Wall time of the extraction.")
 
 
 class EvalReport(BaseModel):
@@ -54,6 +61,12 @@ Extract = Callable[[Case], Report]
 
 def rules_backend(case: Case) -> Report:
     return extract_document(Document.from_text(case.text, path=case.name), case.name)
+
+
+def backend_for(stage: ModelStage | None) -> Extract:
+    if stage is None:
+        return rules_backend
+    return lambda case: extract_document(Document.from_text(case.text, path=case.name), case.name, stage)
 
 
 def gold_cases(folder: Path) -> list[Case]:
@@ -162,13 +175,19 @@ def run(
     start = time.perf_counter()
     results: list[CaseResult] = []
     rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    prompt_hashes: dict[str, str] = {}
     for case in cases:
         error = None
+        began = time.perf_counter()
         try:
             report = extract(case)
         except Exception as exc:  # an extraction that fails scores zero; the run goes on
             error = f"{type(exc).__name__}: {exc}"
             report = _empty_report(case)
+        seconds = time.perf_counter() - began
+        usage = report.provenance.usage
+        for name, use in report.provenance.prompts.items():
+            prompt_hashes[name] = f"v{use.version} {use.template_sha256[:12]}"
         scores = Scores()
         for evaluator in evaluators:
             evaluator.evaluate(case, report, scores)
@@ -176,7 +195,16 @@ def run(
             rows[row][0] += ok
             rows[row][1] += n
         results.append(
-            CaseResult(name=case.name, group=case.group, scores=scores.values, misses=scores.misses, error=error)
+            CaseResult(
+                name=case.name,
+                group=case.group,
+                scores=scores.values,
+                misses=scores.misses,
+                error=error,
+                calls=usage.calls if usage else 0,
+                tokens=usage.total_tokens if usage else 0,
+                seconds=round(seconds, 3),
+            )
         )
     names = list(dict.fromkeys(k for r in results for k in r.scores))
     groups: dict[str, list[CaseResult]] = defaultdict(list)
@@ -186,6 +214,8 @@ def run(
         extractor_version=__version__,
         backend=backend,
         model=model,
+        prompt_hashes=prompt_hashes,
+        tokens=sum(r.tokens for r in results),
         wall_s=round(time.perf_counter() - start, 3),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         dataset=dataset,

@@ -1,0 +1,142 @@
+"""One OpenAI-compatible client through instructor, with transport retries and token accounting.
+
+Transport errors (429, 5xx, timeouts, connection) are retried here with tenacity (exponential backoff with
+jitter, honouring Retry-After); the openai client's own retries are off so there is one policy. Validation
+failures are re-asked by instructor up to ``max_retries``. Tokens are summed over re-asks (instructor
+accumulates them into the final response's usage).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TypeVar
+
+import instructor
+import openai
+from instructor.core import InstructorRetryException
+from pydantic import BaseModel
+from tenacity import RetryCallState, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from ..errors import ConfigError, ModelError
+from ..schema import Usage
+from .prompts import RenderedPrompt
+
+T = TypeVar("T", bound=BaseModel)
+
+MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "json_schema": instructor.Mode.JSON_SCHEMA}
+_TRANSPORT = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)
+_RETRY_AFTER_CAP = 60.0
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    model: str
+    base_url: str | None = None
+    api_key: str | None = None
+    mode: str = "tools"
+    max_retries: int = 2  # instructor re-asks after a validation failure
+    transport_attempts: int = 5
+    timeout: float = 180.0
+    max_tokens: int = 2048  # bounds an answer that loops; a whole table 3 needs ~1,200
+
+    @classmethod
+    def from_env(cls, model: str | None = None, base_url: str | None = None, mode: str | None = None) -> LLMConfig:
+        """Flags win over OPENAI_BASE_URL / EXTRACTOR_MODEL / OPENAI_API_KEY."""
+        name = model or os.environ.get("EXTRACTOR_MODEL")
+        if not name:
+            raise ConfigError("no model: pass --model or set EXTRACTOR_MODEL")
+        url = base_url or os.environ.get("OPENAI_BASE_URL")
+        key = os.environ.get("OPENAI_API_KEY")
+        if not key and not url:
+            raise ConfigError("no OPENAI_API_KEY for the default endpoint; set it, or --base-url for a local server")
+        chosen = mode or "tools"
+        if chosen not in MODES:
+            raise ConfigError(f"unknown mode {chosen!r}; one of {', '.join(MODES)}")
+        return cls(model=name, base_url=url, api_key=key, mode=chosen)
+
+
+def _is_transport(exc: BaseException) -> bool:
+    return isinstance(exc, _TRANSPORT) or isinstance(exc.__cause__, _TRANSPORT)
+
+
+def _wait(state: RetryCallState) -> float:
+    """Retry-After when the server sends it (429/503), else exponential backoff with full jitter."""
+    exc = state.outcome.exception() if state.outcome else None
+    cause = exc.__cause__ if exc is not None and not isinstance(exc, openai.APIStatusError) else exc
+    if isinstance(cause, openai.APIStatusError):
+        header = cause.response.headers.get("retry-after")
+        if header:
+            try:
+                return min(float(header), _RETRY_AFTER_CAP)
+            except ValueError:
+                pass
+    return float(wait_random_exponential(multiplier=0.5, max=30)(state))
+
+
+class LLM:
+    """Structured calls to one model; ``usage`` accumulates over the calls made through this object."""
+
+    def __init__(self, config: LLMConfig, http_client: object | None = None) -> None:
+        self.config = config
+        self._openai = openai.OpenAI(
+            api_key=config.api_key or "not-needed",  # local servers ignore it; the SDK insists on one
+            base_url=config.base_url,
+            timeout=config.timeout,
+            max_retries=0,
+            http_client=http_client,  # type: ignore[arg-type]
+        )
+        self._client = instructor.from_openai(self._openai, mode=MODES[config.mode])
+        self.usage = Usage()
+
+    def complete(
+        self,
+        prompt: RenderedPrompt,
+        response_model: type[T],
+        max_tokens: int | None = None,
+        max_retries: int | None = None,
+    ) -> T:
+        """One structured answer to ``prompt``. Raises ModelError when retries are spent."""
+        re_asks = self.config.max_retries if max_retries is None else max_retries
+
+        @retry(
+            retry=retry_if_exception(_is_transport),
+            wait=_wait,
+            stop=stop_after_attempt(self.config.transport_attempts),
+            reraise=True,
+        )
+        def call() -> tuple[T, object]:
+            return self._client.chat.completions.create_with_completion(
+                model=self.config.model,
+                response_model=response_model,
+                messages=prompt.messages,  # type: ignore[arg-type]
+                max_retries=re_asks,
+                temperature=0,
+                max_tokens=max_tokens or self.config.max_tokens,
+            )
+
+        self.usage.calls += 1
+        try:
+            result, completion = call()
+        except InstructorRetryException as exc:
+            self._add(getattr(exc, "total_usage", None))
+            if _is_transport(exc):
+                raise ModelError(
+                    f"{self.config.base_url or 'the endpoint'}: {exc.__cause__}; retried "
+                    f"{self.config.transport_attempts} times, try again later"
+                ) from exc
+            raise ModelError(
+                f"model {self.config.model} gave no valid {response_model.__name__} for prompt "
+                f"'{prompt.name}' after {re_asks} re-asks: {exc}"
+            ) from exc
+        except _TRANSPORT as exc:
+            raise ModelError(f"{self.config.base_url or 'the endpoint'}: {exc}; try again later") from exc
+        self._add(getattr(completion, "usage", None))
+        return result
+
+    def _add(self, usage: object) -> None:
+        if usage is None:
+            return
+        self.usage.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+        self.usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        self.usage.total_tokens += int(getattr(usage, "total_tokens", 0) or 0)

@@ -1,0 +1,172 @@
+"""The model path, replayed from cassettes recorded against the local model server (see README).
+
+Cassette tests replay HTTP exactly: a changed prompt, schema or request no longer matches and fails.
+Tests without a cassette drive the model stage with a stand-in model to pin down grounding and the
+cross-check, which a real model cannot be made to exercise on demand.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from extractor.errors import ModelError
+from extractor.evaluation.gold import load_gold
+from extractor.evaluation.matching import match
+from extractor.ingest import Document, load
+from extractor.llm.client import LLM, LLMConfig
+from extractor.llm.extract import ModelStage, _disagreements
+from extractor.llm.models import ImprovementOut, NarrativeOut, OverviewOut, PlatformOut, ProblemOut
+from extractor.llm.prompts import DEFAULT_PROMPTS, RenderedPrompt
+from extractor.pipeline import extract_document
+from extractor.schema import Report, Usage
+from tests.conftest import DOCUMENTS, LOCAL_BASE_URL, LOCAL_MODEL
+
+GOLD = {g.doc_id: g for g, _ in load_gold(DOCUMENTS.parent / "gold")}
+
+
+def _stage(tables: str = "parse", prompts: Path | None = None) -> ModelStage:
+    config = LLMConfig(
+        model=LOCAL_MODEL, base_url=LOCAL_BASE_URL, api_key="sk-test", transport_attempts=1, timeout=900.0
+    )
+    return ModelStage(LLM(config), prompts, tables)  # type: ignore[arg-type]
+
+
+def _extract(doc_id: str, stage: ModelStage) -> tuple[Report, Document]:
+    doc = load(DOCUMENTS / f"{doc_id}.txt")
+    return extract_document(doc, doc_id, stage), doc
+
+
+def _assert_grounded(report: Report, doc: Document) -> None:
+    for item in (*report.problems, *report.improvements, *report.platforms):
+        text = item.text if hasattr(item, "text") else item.name  # type: ignore[union-attr]
+        if item.grounding == "none":
+            assert item.span is None and any(f.rule == "G1" for f in report.findings)
+        else:
+            assert item.span is not None and doc.text[item.span[0] : item.span[1]] == text
+
+
+@pytest.mark.vcr
+@pytest.mark.parametrize("doc_id", ["000_709a8d8ff7e18c17", "003_69c037c7e9f6049d"])
+def test_model_stage_narrative_and_platforms_are_grounded(doc_id: str) -> None:
+    report, doc = _extract(doc_id, _stage())
+    assert report.provenance.backend == "llm" and report.provenance.usage is not None
+    assert report.provenance.usage.calls == 2  # narrative + overview; tables come from the parse
+    assert report.provenance.usage.total_tokens > 0
+    assert set(report.provenance.prompts) == {"narrative", "overview"}
+    _assert_grounded(report, doc)
+    gold = GOLD[doc_id]
+    assert match([i.text for i in report.problems], gold.problems).recall >= 0.5
+    assert report.table3 is not None and not [f for f in report.findings if f.rule.startswith("R")]
+
+
+@pytest.mark.vcr
+def test_model_stage_tables_both_cross_checks_every_table() -> None:
+    report, _ = _extract("002_2581eebe3519dac9", _stage("both"))
+    assert set(report.provenance.prompts) == {"narrative", "overview", "table2", "table3", "table4"}
+    for f in (f for f in report.findings if f.rule == "L3"):  # a table the model could not give is reported
+        assert "the model gave no usable table" in f.message
+    for f in (f for f in report.findings if f.rule == "L1"):
+        path = f.cells[0].path
+        assert f.message.startswith(path) and "the parse reads" in f.message and "the model" in f.message
+        assert f.expected == f.cells[0].value and f.expected != f.found
+    assert report.table2 is not None and report.table2["procurement"]["projects"]["value"] == 15  # parse kept
+
+
+@pytest.mark.vcr
+def test_model_stage_fills_a_table_the_parser_cannot_read() -> None:
+    text = (DOCUMENTS / "000_709a8d8ff7e18c17.txt").read_text(encoding="utf-8")
+    start, end = text.index("第二十条第(一)项"), text.index("三、收到和处理")
+    for header in ("本年制发件数", "本年度止件数", "现行有效件数", "本年处理决定数量", "本年收费金额"):
+        text = text[:start] + text[start:end].replace(header, "数量") + text[end:]
+        end = text.index("三、收到和处理")
+    doc = Document.from_text(text, "000-unreadable-table2")
+    report = extract_document(doc, "x", _stage())
+    assert report.table2 is not None  # the parser could not tell the format: the model filled the table
+    assert report.format.table2 in ("2019", "2021")  # as the model read the headers
+    assert any(f.rule == "L2" and "table2" in f.message for f in report.findings)
+    assert all(cell["span"] is None for cols in report.table2.values() for cell in cols.values())
+
+
+@pytest.mark.vcr("test_model_stage_narrative_and_platforms_are_grounded[000_709a8d8ff7e18c17].yaml")
+def test_a_changed_prompt_no_longer_matches_its_cassette(tmp_path: Path) -> None:
+    # Replays the narrative test's recording: the same document with one word of the prompt changed.
+    prompts = tmp_path / "prompts"
+    shutil.copytree(DEFAULT_PROMPTS, prompts)
+    narrative = prompts / "narrative.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8").replace("一个问题一条", "每个问题单列一条"), "utf-8")
+    with pytest.raises(ModelError) as info:
+        _extract("000_709a8d8ff7e18c17", _stage(prompts=prompts))
+    chain, exc = [], info.value.__cause__
+    while exc is not None:
+        chain.append(type(exc).__name__)
+        exc = exc.__cause__ or exc.__context__
+    assert "CannotOverwriteExistingCassetteException" in chain
+
+
+@dataclass
+class _StandIn:
+    """Answers each prompt with a fixed object: for what a real model cannot be made to do on demand."""
+
+    answers: dict[str, BaseModel]
+
+    def __post_init__(self) -> None:
+        self.config = LLMConfig(model="stand-in", base_url="http://stand-in")
+        self.usage = Usage()
+
+    def complete(self, prompt: RenderedPrompt, response_model: type[BaseModel]) -> BaseModel:
+        self.usage.calls += 1
+        return self.answers[prompt.name]
+
+
+def test_model_stage_flags_an_ungrounded_item_and_keeps_it() -> None:
+    narrative = NarrativeOut(
+        problems=[ProblemOut(text="信息公开的内容深度和广度不足"), ProblemOut(text="网站访问速度慢，经常无法打开")],
+        improvements=[ImprovementOut(text="强化新媒体运营管理", answers_problem=1)],
+    )
+    overview = OverviewOut(publishing_platforms=[PlatformOut(name="镇政府网站", kind="website")])
+    stand_in = _StandIn({"narrative": narrative, "overview": overview})
+    report, doc = _extract("000_709a8d8ff7e18c17", ModelStage(stand_in))  # type: ignore[arg-type]
+    assert [(p.text, p.grounding) for p in report.problems] == [
+        ("信息公开的内容深度和广度不足", "exact"),
+        ("网站访问速度慢，经常无法打开", "none"),
+    ]
+    g1 = [f for f in report.findings if f.rule == "G1"]
+    assert len(g1) == 1 and "网站访问速度慢" in g1[0].message
+    assert report.improvements[0].answers == 1
+    _assert_grounded(report, doc)
+
+
+def test_disagreements_name_both_values() -> None:
+    parsed = {
+        "granted": {
+            "total": {"value": 5, "raw": "5", "span": (10, 11)},
+            "natural_person": {"value": 3, "raw": "3", "span": (8, 9)},
+        }
+    }
+    model = {
+        "granted": {
+            "total": {"value": 7, "raw": "7", "span": None},
+            "natural_person": {"value": 3, "raw": "3", "span": None},
+        }
+    }
+    (finding,) = _disagreements("table3", parsed, model)  # type: ignore[arg-type]
+    assert (finding.rule, finding.expected, finding.found) == ("L1", 5, 7)
+    assert finding.cells[0].path == "table3.granted.total" and finding.cells[0].span == (10, 11)
+
+
+@pytest.mark.vcr("test_model_stage_narrative_and_platforms_are_grounded[000_709a8d8ff7e18c17].yaml")
+def test_eval_with_the_model_backend_records_model_tokens_and_prompts() -> None:
+    from extractor.evaluation.runner import backend_for, gold_cases, run
+
+    cases = [c for c in gold_cases(DOCUMENTS.parent / "gold") if c.name == "000_709a8d8ff7e18c17"]
+    report = run(cases, backend_for(_stage()), "gold", backend="llm", model=LOCAL_MODEL)
+    assert report.cases[0].error is None, report.cases[0].error
+    assert report.model == LOCAL_MODEL and report.tokens > 0 and report.cases[0].calls == 2
+    assert set(report.prompt_hashes) == {"narrative", "overview"}
+    assert report.cases[0].error is None and report.averages["cells"] == 1.0
+    assert 0.0 <= report.averages["problems.f1"] <= 1.0 and "verbatim" in report.averages
