@@ -118,7 +118,7 @@ class _StandIn:
         self.config = LLMConfig(model="stand-in", base_url="http://stand-in")
         self.usage = Usage()
 
-    def complete(self, prompt: RenderedPrompt, response_model: type[BaseModel]) -> BaseModel:
+    def complete(self, prompt: RenderedPrompt, response_model: type[BaseModel], **limits: int) -> BaseModel:
         self.usage.calls += 1
         return self.answers[prompt.name]
 
@@ -170,3 +170,26 @@ def test_eval_with_the_model_backend_records_model_tokens_and_prompts() -> None:
     assert set(report.prompt_hashes) == {"narrative", "overview"}
     assert report.cases[0].error is None and report.averages["cells"] == 1.0
     assert 0.0 <= report.averages["problems.f1"] <= 1.0 and "verbatim" in report.averages
+
+
+def test_model_stage_both_reports_where_model_and_parse_disagree() -> None:
+    from extractor.llm.models import Table2Out, Table2RowOut, Table3Out, Table3RowOut, Table4BlockOut, Table4Out
+
+    zeros = [0.0] * 7
+    table3 = Table3Out(
+        rows=[
+            Table3RowOut(row="granted", values=[*zeros[:6], 4.0]),  # the parse reads 0
+            Table3RowOut(row="new_received", values=zeros),
+        ]
+    )
+    answers = {
+        "narrative": NarrativeOut(problems=[], improvements=[]),
+        "overview": OverviewOut(publishing_platforms=[]),
+        "table2": Table2Out(format="2021", rows=[Table2RowOut(row="regulations", values=[0.0, 0.0, 0.0])]),
+        "table3": table3,
+        "table4": Table4Out(blocks=[Table4BlockOut(block="review", values=[0.0] * 5)]),
+    }
+    report, _ = _extract("000_709a8d8ff7e18c17", ModelStage(_StandIn(answers), tables="both"))  # type: ignore[arg-type]
+    l1 = [f for f in report.findings if f.rule == "L1"]
+    assert [(f.cells[0].path, f.expected, f.found) for f in l1] == [("table3.granted.total", 0, 4)]
+    assert report.table3 is not None and report.table3["granted"]["total"]["value"] == 0  # the parse is kept
