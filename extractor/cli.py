@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--gold", default=None, help="gold folder (default: evals/gold of this checkout)")
     ev.add_argument("--synthetic", type=int, metavar="N", help="score N generated reports instead of the gold set")
     ev.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports")
+    ev.add_argument("--inputs", default="txt", help="synthetic input formats, comma-separated: txt,html,docx,pdf")
     ev.add_argument("-o", "--output", help="write the eval report (JSON) here")
     ev.add_argument("--markdown", help="also write a markdown rendering here (for a pull request)")
     ev.add_argument("--compare", nargs=2, metavar=("BASE", "NEW"), help="diff two eval reports")
@@ -62,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     lm = sub.add_parser("local-model", help="the optional local model server (install the [local] extra)")
     lm.add_argument("action", choices=["start", "stop", "status"])
     lm.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 8765)")
+
+    tx = sub.add_parser("text", help="print the text a file's spans index (HTML, PDF and DOCX are converted)")
+    tx.add_argument("file")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of the output records")
     sc.add_argument("--failure", action="store_true", help="the schema of failure records instead")
@@ -114,6 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args, err)
         if args.command == "show":
             return _show(args)
+        if args.command == "text":
+            from .readers import read
+
+            sys.stdout.write(read(args.file).text)
+            return EXIT_OK
         if args.command == "local-model":
             return _local_model(args, err)
         if args.command == "eval":
@@ -122,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_eval(args, err)
         print(json.dumps((FailureRecord if args.failure else Report).model_json_schema(), ensure_ascii=False, indent=2))
         return EXIT_OK
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+        return EXIT_USAGE
     except (UsageError, ConfigError) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         return EXIT_USAGE
@@ -148,7 +160,9 @@ def _open_output(path: str | None) -> IO[str]:
 def _extract(args: argparse.Namespace, err: Console) -> int:
     paths = list(iter_inputs(args.paths))
     if not paths:
-        raise UsageError(f"no .txt/.md report found in {', '.join(args.paths)}; give files or folders holding them")
+        raise UsageError(
+            f"no report file (.txt .md .html .pdf .docx) found in {', '.join(args.paths)}; give files or folders holding them"
+        )
     stage = model_stage(args)
     out = _open_output(args.output)
     ids = DocIds()

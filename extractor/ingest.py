@@ -54,6 +54,7 @@ class Document:
     encoding: str
     sha256: str
     nbytes: int
+    pages: tuple[tuple[int, int], ...] | None = None  # PDF: [start, end) of each page in ``text``
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>") -> Document:

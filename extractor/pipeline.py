@@ -16,8 +16,9 @@ from . import __version__
 from .channels import extract_fee, extract_platforms
 from .crosscheck import check_fee_stated, check_prose, check_sections
 from .errors import InputError, ModelError, NotAReportError
-from .ingest import Document, load
+from .ingest import Document
 from .narrative import extract_overview, extract_problems, overview_intro
+from .readers import SUFFIXES, read
 from .schema import CellRef, ErrorInfo, FailureRecord, Finding, Formats, Provenance, Report, SectionInfo, Source, Usage
 from .sections import Section, find_sections, find_title
 from .tables import ParsedTable, TableProblem, parse_table2, parse_table3, parse_table4
@@ -25,8 +26,6 @@ from .validators import check_tables
 
 if TYPE_CHECKING:  # the model stage (openai, instructor) is imported only when a model is used
     from .llm.extract import ModelStage
-
-SUFFIXES = (".txt", ".md")
 
 
 def _parse(sections: dict[str, Section], key: str, doc: Document, parser) -> ParsedTable:  # type: ignore[no-untyped-def]
@@ -70,7 +69,14 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
     # 200+ cells again costs ~0.08 ms a document. tests/test_pipeline.py checks every record validates.
     report = Report.model_construct(
         doc_id=doc_id,
-        source=Source(path=doc.path, sha256=doc.sha256, encoding=doc.encoding, chars=len(doc.text), bytes=doc.nbytes),
+        source=Source(
+            path=doc.path,
+            sha256=doc.sha256,
+            encoding=doc.encoding,
+            chars=len(doc.text),
+            bytes=doc.nbytes,
+            pages=list(doc.pages) if doc.pages else None,
+        ),
         title=title.text,
         organ=title.organ,
         year=title.year,
@@ -137,7 +143,7 @@ def revalidate(report: Report) -> Report:
     findings += check_tables(report.table2, report.table3, report.table4, report.format)
     doc: Document | None = None
     try:
-        doc = load(report.source.path)
+        doc = read(report.source.path)
     except (OSError, InputError):
         doc = None
     if doc is not None and doc.sha256 == report.source.sha256:
@@ -184,7 +190,7 @@ def extract_path(path: Path, doc_id: str, model: ModelStage | None = None) -> Re
     """Extract one file; any failure becomes a FailureRecord naming the file and the fix."""
     source = Source(path=str(path))
     try:
-        doc = load(path)
+        doc = read(path)
         source = Source(path=str(path), sha256=doc.sha256, encoding=doc.encoding, chars=len(doc.text), bytes=doc.nbytes)
         return extract_document(doc, doc_id, model)
     except (InputError, ModelError) as exc:

@@ -45,9 +45,15 @@ TableData = dict[str, dict[str, Cell]]
 class Source(BaseModel):
     path: str = Field(description="Path of the input file as given on the command line.")
     sha256: str | None = Field(default=None, description="SHA-256 of the file's bytes.")
-    encoding: str | None = Field(default=None, description="Encoding the bytes were decoded with.")
+    encoding: str | None = Field(
+        default=None,
+        description="Encoding the bytes were decoded with; html/<charset>, pdf or docx for converted files.",
+    )
     chars: int | None = Field(default=None, description="Length of the decoded text in characters.")
     bytes: int | None = Field(default=None, description="Size of the file in bytes.")
+    pages: list[Span] | None = Field(
+        default=None, description="PDF: [start, end) of each page in the text spans index (page n is pages[n-1])."
+    )
 
 
 class Formats(BaseModel):

@@ -102,9 +102,12 @@ def test_main_eval_writes_a_report_and_compare_catches_a_drop(
     assert "problems.f1" in out
 
 
-def test_main_eval_llm_backend_is_refused_clearly(capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_eval_llm_backend_needs_a_model(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EXTRACTOR_MODEL", raising=False)
     assert main(["eval", "--backend", "llm"]) == 2
-    assert "not available" in capsys.readouterr().err
+    assert "no model: pass --model or set EXTRACTOR_MODEL" in capsys.readouterr().err
 
 
 def test_item_span_equal_text_is_what_grounding_means() -> None:
@@ -114,3 +117,40 @@ def test_item_span_equal_text_is_what_grounding_means() -> None:
     first = report.problems[0]
     report.problems[0] = Item(text=first.text, span=(first.span[0] + 1, first.span[1] + 1))
     assert _scores(case, report)["grounding"] < 1.0
+
+
+def test_compare_exits_1_for_a_damaged_extraction(tmp_path: Path) -> None:
+    from extractor.evaluation.runner import compare, gold_cases
+
+    cases = gold_cases(GOLD_DIR)
+
+    def damaged(case: Case):  # type: ignore[no-untyped-def]
+        report = rules_backend(case)
+        if case.name.startswith("001"):
+            report.problems = report.problems[:-1]  # one problem missed
+        return report
+
+    base = run(cases, rules_backend, "gold")
+    new = run(cases, damaged, "gold")
+    changes, regressed = compare(base, new, tolerance=0.0)
+    assert regressed
+    assert {(s, n) for s, n, _, _ in changes if s.startswith("001")} == {
+        ("001_8f8da80f034e246c", "problems.recall"),
+        ("001_8f8da80f034e246c", "problems.f1"),
+    }
+    (tmp_path / "base.json").write_text(base.model_dump_json(), encoding="utf-8")
+    (tmp_path / "new.json").write_text(new.model_dump_json(), encoding="utf-8")
+    assert main(["eval", "--compare", str(tmp_path / "base.json"), str(tmp_path / "new.json")]) == 1
+
+
+def test_compare_counts_a_lost_document_and_refuses_other_datasets(tmp_path: Path) -> None:
+    from extractor.evaluation.runner import compare, gold_cases
+
+    cases = gold_cases(GOLD_DIR)
+    base = run(cases, rules_backend, "gold")
+    fewer = run(cases[:2], rules_backend, "gold")
+    assert compare(base, fewer, tolerance=0.0)[1]
+    other = run(cases, rules_backend, "synthetic")
+    (tmp_path / "a.json").write_text(base.model_dump_json(), encoding="utf-8")
+    (tmp_path / "b.json").write_text(other.model_dump_json(), encoding="utf-8")
+    assert main(["eval", "--compare", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 2

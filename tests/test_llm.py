@@ -27,6 +27,8 @@ from extractor.schema import Report, Usage
 from tests.conftest import DOCUMENTS, LOCAL_BASE_URL, LOCAL_MODEL
 
 GOLD = {g.doc_id: g for g, _ in load_gold(DOCUMENTS.parent / "gold")}
+# What the recorded local model said about 002's tables (--tables both): (L1 disagreements, L3 unused parts).
+RECORDED_002 = (0, 13)
 
 
 def _stage(tables: str = "parse", prompts: Path | None = None) -> ModelStage:
@@ -68,13 +70,23 @@ def test_model_stage_narrative_and_platforms_are_grounded(doc_id: str) -> None:
 def test_model_stage_tables_both_cross_checks_every_table() -> None:
     report, _ = _extract("002_2581eebe3519dac9", _stage("both"))
     assert set(report.provenance.prompts) == {"narrative", "overview", "table2", "table3", "table4"}
-    for f in (f for f in report.findings if f.rule == "L3"):  # a table the model could not give is reported
-        assert "the model gave no usable table" in f.message
-    for f in (f for f in report.findings if f.rule == "L1"):
+    gold = GOLD["002_2581eebe3519dac9"]
+    for table in ("table2", "table3", "table4"):  # the parse is kept whatever the model says
+        expected = gold.table(table)
+        got = getattr(report, table)
+        assert expected is not None and got is not None
+        assert {(r, c): x["value"] for r, cols in got.items() for c, x in cols.items()} == {
+            (r, c): x.value for r, cols in expected.items() for c, x in cols.items()
+        }
+    l1 = [f for f in report.findings if f.rule == "L1"]
+    l3 = [f for f in report.findings if f.rule == "L3"]
+    for f in l1:  # every disagreement names the cell, the parse's value and the model's
         path = f.cells[0].path
         assert f.message.startswith(path) and "the parse reads" in f.message and "the model" in f.message
         assert f.expected == f.cells[0].value and f.expected != f.found
-    assert report.table2 is not None and report.table2["procurement"]["projects"]["value"] == 15  # parse kept
+    for f in l3:  # every part of the model's answer left unused says which and why
+        assert f.message.startswith("table") and ("model" in f.message)
+    assert (len(l1), len(l3)) == RECORDED_002, [f.message for f in l1 + l3]
 
 
 @pytest.mark.vcr
@@ -126,7 +138,7 @@ class _StandIn:
 def test_model_stage_flags_an_ungrounded_item_and_keeps_it() -> None:
     narrative = NarrativeOut(
         problems=[ProblemOut(text="信息公开的内容深度和广度不足"), ProblemOut(text="网站访问速度慢，经常无法打开")],
-        improvements=[ImprovementOut(text="强化新媒体运营管理", answers_problem=1)],
+        improvements=[ImprovementOut(text="强化新媒体运营管理", answers_problem=2)],  # the 2nd problem
     )
     overview = OverviewOut(publishing_platforms=[PlatformOut(name="镇政府网站", kind="website")])
     stand_in = _StandIn({"narrative": narrative, "overview": overview})

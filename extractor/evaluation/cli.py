@@ -12,7 +12,7 @@ from ..errors import UsageError
 from ..show import output_console
 from .gold import Gold
 from .render import compare_markdown, compare_table, markdown, table
-from .runner import EvalReport, backend_for, compare, gold_cases, run, synthetic_cases
+from .runner import INPUT_FORMATS, EvalReport, backend_for, compare, gold_cases, run, synthetic_cases
 
 DEFAULT_GOLD = Path(__file__).resolve().parent.parent.parent / "evals" / "gold"
 
@@ -35,6 +35,11 @@ def run_eval(args: argparse.Namespace, err: Console) -> int:
 
     if args.compare:
         base, new = (_load_report(p) for p in args.compare)
+        if base.dataset != new.dataset:
+            raise UsageError(
+                f"the reports score different datasets ({base.dataset!r} vs {new.dataset!r}); "
+                "compare runs over the same documents"
+            )
         changes, regressed = compare(base, new, args.tolerance)
         out.print(compare_table(changes, args.tolerance) if changes else "no score changed")
         if args.markdown:
@@ -42,15 +47,15 @@ def run_eval(args: argparse.Namespace, err: Console) -> int:
         if regressed:
             err.print(f"[red]regression:[/red] a score dropped by more than {args.tolerance}")
         return 1 if regressed else 0
-    if args.backend != "rules" or args.model or args.prompts:
-        raise UsageError(
-            "the llm backend (--backend llm, --model, --prompts) is not available in this version; use --backend rules"
-        )
     if args.synthetic is not None:
         if args.synthetic < 1:
             raise UsageError("--synthetic needs a positive number of documents")
-        cases = synthetic_cases(args.synthetic, args.seed)
-        dataset = f"synthetic (n={args.synthetic}, seed={args.seed})"
+        inputs = tuple(x.strip() for x in args.inputs.split(","))
+        unknown = set(inputs) - set(INPUT_FORMATS)
+        if unknown:
+            raise UsageError(f"--inputs: unknown {', '.join(sorted(unknown))}; choose from {', '.join(INPUT_FORMATS)}")
+        cases = synthetic_cases(args.synthetic, args.seed, inputs=inputs)
+        dataset = f"synthetic (n={args.synthetic}, seed={args.seed}, inputs={','.join(inputs)})"
     else:
         folder = Path(args.gold) if args.gold else DEFAULT_GOLD
         cases = gold_cases(folder)
@@ -59,6 +64,8 @@ def run_eval(args: argparse.Namespace, err: Console) -> int:
     report = run(
         cases, backend_for(stage), dataset, backend=args.backend, model=stage.llm.config.model if stage else None
     )
+    if stage is not None:
+        report.mode, report.tables, report.base_url = stage.llm.config.mode, stage.tables, stage.llm.config.base_url
     out.print(table(report))
     if args.output:
         Path(args.output).write_text(report.model_dump_json(indent=1), encoding="utf-8")

@@ -19,8 +19,9 @@ from scipy.optimize import linear_sum_assignment
 # gold text with a clause more or less (a different split of the same sentence) and rejects a different
 # problem that merely shares words (measured on the bundled documents: same-topic items score 0.3-0.5).
 ITEM_THRESHOLD = 0.6
-# Platform names are short; one differing character in "政府网站" vs "政府门户网站" is a different name.
-NAME_THRESHOLD = 0.8
+# Platform names are short: "政府网站" vs "政府门户网站" (0.80) or "政务公开栏" vs "政府公开栏" (0.80) are
+# different names, so only a near-identical name matches.
+NAME_THRESHOLD = 0.85
 
 _SPACE = re.compile(r"\s+")
 

@@ -19,6 +19,7 @@ COLUMNS = (
     ("findings.precision", "find P"),
     ("findings.recall", "find R"),
     ("grounding", "ground"),
+    ("verbatim", "verb"),
     ("parse_clean", "clean"),
 )
 _PER_CASE_LIMIT = 20  # larger runs (synthetic) are shown per group
@@ -37,7 +38,11 @@ def _rows(report: EvalReport) -> list[tuple[str, dict[str, float]]]:
 
 
 def _title(report: EvalReport) -> str:
-    model = f", model {report.model}" if report.model else ""
+    model = (
+        f", model {report.model} ({report.mode}, tables {report.tables}), {report.tokens} tokens"
+        if report.model
+        else ""
+    )
     return (
         f"eval {report.dataset}: {len(report.cases)} documents, backend {report.backend}{model}, "
         f"extractor {report.extractor_version}, {report.wall_s:.1f} s"

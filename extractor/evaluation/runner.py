@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -20,7 +21,7 @@ from ..ingest import Document, load
 from ..pipeline import extract_document
 from ..schema import Formats, Overview, Provenance, Report, Source
 from ..synthetic import LAYOUTS, RULES, SyntheticDoc, generate
-from ..validators import check_tables
+from ..synthetic.values import violations
 
 if TYPE_CHECKING:
     from ..llm.extract import ModelStage
@@ -45,6 +46,9 @@ class EvalReport(BaseModel):
     extractor_version: str
     backend: str
     model: str | None = None
+    mode: str | None = Field(default=None, description="instructor mode of the model calls.")
+    tables: str | None = Field(default=None, description="--tables choice of the model stage.")
+    base_url: str | None = Field(default=None, description="Model endpoint.")
     prompt_hashes: dict[str, str] = Field(default_factory=dict)
     tokens: int = 0
     wall_s: float
@@ -92,14 +96,11 @@ def _gold_table(values: dict[str, dict[str, int | float | None]], doc: Synthetic
 
 
 def synthetic_gold(doc: SyntheticDoc, name: str) -> Gold:
-    """Gold from the drawn values. Its findings are the rules those true values violate (the validators
-    applied to the values, not to any parse), so a finding is missed or extra only when parsing is wrong."""
+    """Gold from the drawn values. Its findings are the rules those true values violate, computed from the
+    values by ``synthetic.violations`` (not by the validators under test)."""
     tv = doc.values
     formats = Formats(table2=tv.fmt2, table3=tv.fmt3, table4=tv.fmt3)
-    violated = {
-        (f.rule, f.cells[0].path.split(".")[0] if f.cells else None)
-        for f in check_tables(tv.cells("table2"), tv.cells("table3"), tv.cells("table4"), formats)
-    }
+    violated = violations(tv)
     return Gold(
         doc_id=name,
         document="<synthetic>",
@@ -118,26 +119,47 @@ def synthetic_gold(doc: SyntheticDoc, name: str) -> Gold:
     )
 
 
-def synthetic_cases(n: int, seed: int = 0, break_rate: float = 0.2) -> list[Case]:
+INPUT_FORMATS = ("txt", "html", "docx", "pdf")
+
+
+def synthetic_cases(n: int, seed: int = 0, break_rate: float = 0.2, inputs: tuple[str, ...] = ("txt",)) -> list[Case]:
     """N generated reports, cycling through the layouts; both formats, blanks, and one rule broken in
-    ``break_rate`` of them."""
+    ``break_rate`` of them. Each is scored as text (grouped by layout) and, per ``inputs``, also as an HTML
+    page, a DOCX and a PDF written to disk and read back (grouped by input format)."""
     rng = random.Random(seed)
     cases = []
-    for i in range(n):
-        layout = LAYOUTS[i % len(LAYOUTS)]
-        broken = rng.choice(RULES) if rng.random() < break_rate else None
-        doc = generate(
-            seed * 1_000_003 + i,
-            layout,
-            rng.choice(["2019", "2021"]),
-            rng.choice(["2019", "2021"]),
-            subtotal=rng.random() < 0.2,
-            blank_rate=rng.choice([0.0, 0.0, 0.1]),
-            break_rule=broken,
-        )
-        name = f"synthetic-{i:05d}-{layout}"
-        cases.append(Case(name, doc.text, synthetic_gold(doc, name), group=layout))
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(n):
+            layout = LAYOUTS[i % len(LAYOUTS)]
+            broken = rng.choice(RULES) if rng.random() < break_rate else None
+            doc = generate(
+                seed * 1_000_003 + i,
+                layout,
+                rng.choice(["2019", "2021"]),
+                rng.choice(["2019", "2021"]),
+                subtotal=rng.random() < 0.2,
+                blank_rate=rng.choice([0.0, 0.0, 0.1]),
+                break_rule=broken,
+            )
+            name = f"synthetic-{i:05d}-{layout}"
+            gold = synthetic_gold(doc, name)
+            if "txt" in inputs:
+                cases.append(Case(name, doc.text, gold, group=layout))
+            for kind in inputs:
+                if kind != "txt":
+                    cases.append(
+                        Case(f"{name}.{kind}", _as_file(doc, kind, Path(tmp) / f"{name}.{kind}"), gold, group=kind)
+                    )
     return cases
+
+
+def _as_file(doc: SyntheticDoc, kind: str, path: Path) -> str:
+    """The report written as ``kind`` and read back: the text the extractor sees for that input format."""
+    from ..readers import read
+    from ..synthetic.files import to_docx, to_html, to_pdf
+
+    path.write_bytes({"html": to_html, "docx": to_docx, "pdf": to_pdf}[kind](doc))
+    return read(path).text
 
 
 def _empty_report(case: Case) -> Report:
@@ -237,6 +259,10 @@ def compare(base: EvalReport, new: EvalReport, tolerance: float) -> tuple[list[t
     new_cases = {c.name: c for c in new.cases}
     scopes += [(c.name, c.scores, new_cases[c.name].scores) for c in base.cases if c.name in new_cases]
     regressed = False
+    for c in base.cases:
+        if c.name not in new_cases:  # a document the new run lost is a regression, not a non-change
+            changes.append((c.name, "(missing from the new run)", 1.0, float("nan")))
+            regressed = True
     for scope, old, cur in scopes:
         for name in dict.fromkeys([*old, *cur]):
             a, b = old.get(name, float("nan")), cur.get(name, float("nan"))

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import instructor
 import openai
-from instructor.core import InstructorRetryException
+from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel
 from tenacity import RetryCallState, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
@@ -54,6 +54,17 @@ class LLMConfig:
         if chosen not in MODES:
             raise ConfigError(f"unknown mode {chosen!r}; one of {', '.join(MODES)}")
         return cls(model=name, base_url=url, api_key=key, mode=chosen)
+
+
+_CONFIG_ERRORS = (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError)
+
+
+def _config_message(config: LLMConfig, exc: Exception) -> str:
+    """A 401/403/404 is the caller's configuration, not the model's answer: say what to check."""
+    where = config.base_url or "the OpenAI endpoint"
+    if isinstance(exc, openai.NotFoundError):
+        return f"{where} does not know model {config.model!r} (404); check --model / EXTRACTOR_MODEL and --base-url"
+    return f"{where} refused the key ({exc.status_code}); check OPENAI_API_KEY for this endpoint"  # type: ignore[attr-defined]
 
 
 def _is_transport(exc: BaseException) -> bool:
@@ -118,7 +129,14 @@ class LLM:
         self.usage.calls += 1
         try:
             result, completion = call()
+        except IncompleteOutputException as exc:
+            raise ModelError(
+                f"model {self.config.model} ran out of tokens answering prompt '{prompt.name}' "
+                f"(max_tokens {max_tokens or self.config.max_tokens}); raise it or send less text"
+            ) from exc
         except InstructorRetryException as exc:
+            if isinstance(exc.__cause__, _CONFIG_ERRORS):
+                raise ModelError(_config_message(self.config, exc.__cause__)) from exc
             self._add(getattr(exc, "total_usage", None))
             if _is_transport(exc):
                 raise ModelError(
@@ -131,6 +149,8 @@ class LLM:
             ) from exc
         except _TRANSPORT as exc:
             raise ModelError(f"{self.config.base_url or 'the endpoint'}: {exc}; try again later") from exc
+        except _CONFIG_ERRORS as exc:
+            raise ModelError(_config_message(self.config, exc)) from exc
         self._add(getattr(completion, "usage", None))
         return result
 

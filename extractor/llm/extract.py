@@ -7,6 +7,7 @@ table must be filled (the parser could not read it) or cross-checked (``tables='
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -17,7 +18,7 @@ from ..errors import ModelError
 from ..ingest import Document
 from ..schema import Cell, CellRef, Fee, Finding, Item, OverviewFacts, Platform, PromptUse, Report, Span, TableData
 from ..sections import Section
-from ..spec import TABLE2_COLUMNS, TABLE3_COLUMNS, TABLE4_COLUMNS
+from ..spec import TABLE2_COLUMNS, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_BLOCKS, TABLE4_COLUMNS
 from .client import LLM
 from .grounding import ground
 from .models import NarrativeOut, OverviewOut, Table2Out, Table3Out, Table4Out
@@ -34,7 +35,6 @@ class ModelStage:
     llm: LLM
     prompts_dir: Path | None = None
     tables: TablesMode = "parse"
-    _t2_format: Literal["2019", "2021"] | None = None  # the format the model gave for the last table 2
 
     def _ask(
         self, report: Report, task: str, model: type[BaseModel], limits: dict[str, int] | None = None, **variables: str
@@ -54,8 +54,16 @@ class ModelStage:
             out = self._ask(report, "narrative", NarrativeOut, section=doc.text[five.body_start : five.end])
             assert isinstance(out, NarrativeOut)
             report.problems = [self._item(doc, p.text, five, report) for p in out.problems]
+            n = len(report.problems)  # the model numbers problems from 1; a number out of range links nothing
             report.improvements = [
-                self._item(doc, i.text, five, report, answers=i.answers_problem) for i in out.improvements
+                self._item(
+                    doc,
+                    i.text,
+                    five,
+                    report,
+                    answers=i.answers_problem - 1 if i.answers_problem and 1 <= i.answers_problem <= n else None,
+                )
+                for i in out.improvements
             ]
         one, six = sections.get("overview"), sections.get("other_matters")
         if one is not None:
@@ -64,39 +72,49 @@ class ModelStage:
             assert isinstance(ov, OverviewOut)
             self._overview(doc, one, six, ov, report)
         for table in ("table2", "table3", "table4"):
-            parsed = getattr(report, table)
             sec = sections.get(table)
-            if sec is None or (self.tables == "parse" and parsed is not None):
-                continue
-            try:
-                cells = self._table(doc, table, sec, report)
-            except ModelError as exc:  # a table the model cannot give: reported, the rest of the document kept
-                report.findings.append(
-                    Finding(
-                        rule="L3",
-                        severity="warning",
-                        span=(sec.start, sec.end),
-                        message=f"{table}: the model gave no usable table ({exc})",
-                    )
+            if sec is not None and (self.tables != "parse" or getattr(report, table) is None):
+                self._check_table(doc, table, sec, report)
+
+    def _check_table(self, doc: Document, table: str, sec: Section, report: Report) -> None:
+        """Ask the model for a table; fill it where the parse could not, compare it where both exist.
+        Whatever of the model's answer is not used is reported (L3), never dropped silently."""
+        parsed = getattr(report, table)
+
+        def l3(message: str) -> None:
+            report.findings.append(Finding(rule="L3", severity="warning", span=(sec.start, sec.end), message=message))
+
+        try:
+            cells, fmt, dropped = self._table(doc, table, sec, report)
+        except ModelError as exc:
+            l3(f"{table}: the model gave no usable table ({exc})")
+            return
+        for row, why in dropped:
+            l3(f"{table}.{row}: the model's row {why}; not used")
+        missing = [r for r in _expected_rows(table, fmt) if r not in cells]
+        if missing:
+            l3(f"{table}: the model gave no usable row {', '.join(missing)}")
+        parse_fmt = getattr(report.format, table)
+        if parsed is not None and parse_fmt is not None and fmt != parse_fmt and table != "table4":
+            l3(f"{table}: the model read the {fmt} format where the parse read {parse_fmt}; not compared")
+            return
+        complete = bool(cells) and not missing and not dropped
+        if (parsed is None and cells) or (self.tables == "model" and complete):
+            setattr(report, table, cells)
+            setattr(report.format, table, fmt)
+            report.findings.append(
+                Finding(
+                    rule="L2",
+                    severity="warning",
+                    span=(sec.start, sec.end),
+                    message=f"{table} was filled by the model: its cells are not located in the source; "
+                    "check them by hand",
                 )
-                continue
-            if cells is None:
-                continue
-            if parsed is None or self.tables == "model":
-                setattr(report, table, cells)
-                if getattr(report.format, table) is None:  # say which columns the model's cells follow
-                    setattr(report.format, table, _format_of(table, cells, self._t2_format))
-                report.findings.append(
-                    Finding(
-                        rule="L2",
-                        severity="warning",
-                        span=(sec.start, sec.end),
-                        message=f"{table} was filled by the model: its cells are not located "
-                        "in the source; check them by hand",
-                    )
-                )
-            else:
-                report.findings.extend(_disagreements(table, parsed, cells))
+            )
+        elif self.tables == "model":
+            l3(f"{table}: the model's table is incomplete; the parse is kept")
+        if parsed is not None:
+            report.findings.extend(_disagreements(table, parsed, cells))
 
     @staticmethod
     def _ground(doc: Document, text: str, sec: Section, report: Report, what: str) -> tuple[str, Span | None, str]:
@@ -120,7 +138,9 @@ class ModelStage:
     def _overview(self, doc: Document, one: Section, six: Section | None, ov: OverviewOut, report: Report) -> None:
         platforms = []
         for p in ov.publishing_platforms:
-            name, span, how = self._ground(doc, p.name, one, report, "platform")
+            # The prompt shows sections 一 and 六: a platform named only in 六 is grounded there.
+            in_six = six is not None and ground(doc, p.name, one.body_start, one.end)[2] == "none"
+            name, span, how = self._ground(doc, p.name, six if in_six and six else one, report, "platform")
             platforms.append(Platform(name=name, kind=p.kind, span=span, grounding=how))  # type: ignore[arg-type]
         report.platforms = platforms
         for key in ("active_disclosure", "requests", "information_management", "platforms", "supervision"):
@@ -128,49 +148,91 @@ class ModelStage:
             if facts is not None and item is not None:
                 item.facts = OverviewFacts.model_validate(facts.model_dump())
         if ov.info_processing_fee_text and six is not None:
-            text, span, how = ground(doc, ov.info_processing_fee_text, six.body_start, six.end)
-            if span is not None and how != "none":
+            text, span, how = self._ground(doc, ov.info_processing_fee_text, six, report, "fee sentence")
+            rules = report.info_processing_fee  # read deterministically from the same section
+            if rules is not None and rules.value != ov.info_processing_fee:
+                report.findings.append(
+                    Finding(
+                        rule="L1",
+                        severity="warning",
+                        span=rules.span,
+                        expected=rules.value,
+                        found=ov.info_processing_fee,
+                        message=f"info_processing_fee: the text reads {rules.value}, the model "
+                        f"{ov.info_processing_fee}; the text's value is kept",
+                    )
+                )
+            elif rules is None and span is not None:
                 report.info_processing_fee = Fee(value=ov.info_processing_fee, unit="元", text=text, span=span)
 
-    def _table(self, doc: Document, table: str, sec: Section, report: Report) -> TableData | None:
+    def _table(
+        self, doc: Document, table: str, sec: Section, report: Report
+    ) -> tuple[TableData, str, list[tuple[str, str]]]:
+        """(cells, format, dropped rows with the reason) of the model's answer for one table."""
         text = doc.text[sec.body_start : sec.end]
         if table == "table2":
             t2 = self._ask(report, "table2", Table2Out, TABLE_LIMITS, section=text)
             assert isinstance(t2, Table2Out)
-            object.__setattr__(self, "_t2_format", t2.format)
-            columns = TABLE2_COLUMNS[t2.format]
-            return _cells({r.row: r.values for r in t2.rows}, lambda row: columns.get(row, ()))
+            columns2 = TABLE2_COLUMNS[t2.format]
+            cells, dropped = _cells([(r.row, r.values) for r in t2.rows], lambda row: columns2.get(row))
+            return (
+                cells,
+                t2.format,
+                [(r, f"is not part of the {t2.format} format") if why == "unknown" else (r, why) for r, why in dropped],
+            )
         if table == "table3":
             t3 = self._ask(report, "table3", Table3Out, TABLE_LIMITS, section=text)
             assert isinstance(t3, Table3Out)
-            return _cells({r.row: r.values for r in t3.rows}, lambda _: TABLE3_COLUMNS)
+            fmt = "2019" if any(r.row == "other_handling" for r in t3.rows) else "2021"
+            rows3 = TABLE3_ROWS[fmt]  # type: ignore[index]
+            cells, dropped = _cells(
+                [(r.row, r.values) for r in t3.rows], lambda row: TABLE3_COLUMNS if row in rows3 else None
+            )
+            return cells, fmt, dropped
         t4 = self._ask(report, "table4", Table4Out, TABLE_LIMITS, section=text)
         assert isinstance(t4, Table4Out)
-        return _cells({b.block: b.values for b in t4.blocks}, lambda _: TABLE4_COLUMNS)
+        cells, dropped = _cells([(b.block, b.values) for b in t4.blocks], lambda _: TABLE4_COLUMNS)
+        return cells, report.format.table3 or "2021", dropped
 
 
-def _cells(rows: dict[str, list[float | None]], columns_of) -> TableData:  # type: ignore[no-untyped-def]
-    """Model rows as cells; a row whose value count does not fit its columns is left out (not guessed)."""
+def _raw(v: float) -> str:
+    """A number as it would be printed: 12, 1596496.16 (never 1.5965e+06)."""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def _cells(
+    rows: list[tuple[str, list[float | None]]], columns_of: Callable[[str], tuple[str, ...] | None]
+) -> tuple[TableData, list[tuple[str, str]]]:
+    """Model rows as cells, and the rows left out with why: a row whose value count does not fit its
+    columns, a row given twice, a row the format does not have. Nothing is guessed."""
     data: TableData = {}
-    for row, values in rows.items():
+    dropped: list[tuple[str, str]] = []
+    for row, values in rows:
         cols = columns_of(row)
-        if len(values) != len(cols):
-            continue
-        data[row] = {
-            c: Cell(
-                value=None if v is None else (int(v) if float(v).is_integer() else v),
-                raw="" if v is None else f"{v:g}",
-                span=None,
-            )
-            for c, v in zip(cols, values, strict=True)
-        }
-    return data
+        if cols is None:
+            dropped.append((row, "unknown"))
+        elif row in data:
+            dropped.append((row, "appears twice"))
+        elif len(values) != len(cols):
+            dropped.append((row, f"has {len(values)} values for {len(cols)} columns"))
+        else:
+            data[row] = {
+                c: Cell(
+                    value=None if v is None else (int(v) if float(v).is_integer() else v),
+                    raw="" if v is None else _raw(v),
+                    span=None,
+                )
+                for c, v in zip(cols, values, strict=True)
+            }
+    return data, dropped
 
 
-def _format_of(table: str, cells: TableData, t2_format: Literal["2019", "2021"] | None) -> Literal["2019", "2021"]:
-    if table == "table2" and t2_format is not None:
-        return t2_format
-    return "2019" if "other_handling" in cells else "2021"
+def _expected_rows(table: str, fmt: str) -> tuple[str, ...]:
+    if table == "table2":
+        return tuple(TABLE2_COLUMNS[fmt])  # type: ignore[index]
+    if table == "table3":
+        return TABLE3_ROWS[fmt]  # type: ignore[index]
+    return TABLE4_BLOCKS
 
 
 def _disagreements(table: str, parsed: TableData, model: TableData) -> list[Finding]:

@@ -88,8 +88,14 @@ def status() -> dict[str, object] | None:
     except (OSError, ValueError):
         return None
     try:
-        os.kill(int(state["pid"]), 0)
+        pid = int(state["pid"])
+        os.kill(pid, 0)
+        # The pid must still be our server: after a reboot a stale file may name another process.
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes() if Path("/proc").is_dir() else b"llama_cpp.server"
     except (OSError, KeyError, ValueError):
+        return None
+    if b"llama_cpp.server" not in cmdline:
+        _state_file().unlink(missing_ok=True)
         return None
     state["ready"] = _ready(int(state["port"]))
     return dict(state)
@@ -99,6 +105,10 @@ def start(port: int = DEFAULT_PORT, wait_s: float = 300.0) -> dict[str, object]:
     """Start the server in the background (its own session, so it outlives this command) and wait for it."""
     running = status()
     if running is not None:
+        deadline = time.monotonic() + wait_s
+        while not running.get("ready") and time.monotonic() < deadline:  # started by another command: wait
+            time.sleep(1)
+            running = status() or running
         return running
     try:
         importlib.import_module("llama_cpp.server")

@@ -21,7 +21,7 @@ class ImprovementOut(BaseModel):
     text: str = Field(description="一项改进情况或改进措施。" + VERBATIM + "不含序号。")
     answers_problem: int | None = Field(
         default=None,
-        description="原文明确指出该措施针对哪个问题时，填该问题在 problems 中的位置（从 0 起）；否则为 null。",
+        description="原文明确指出该措施针对哪个问题时，填该问题在 problems 中的序号（第一个问题为 1）；否则为 null。",
     )
 
 

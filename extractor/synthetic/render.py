@@ -75,6 +75,9 @@ class SyntheticDoc:
     fee: Number | None = None
     year: int = 2024
     organ: str = ""
+    # Where each table grid was printed in ``text``, with its cells as printed: renderers to HTML, DOCX and
+    # PDF lay the same report out as real tables (synthetic/files.py).
+    tables: list[tuple[int, int, list[list[str]]]] = field(default_factory=list)
 
     @property
     def formats(self) -> tuple[Format, Format]:
@@ -125,6 +128,15 @@ class _TableRenderer:
         self.doc.cells[ref.path] = (raw, self.w.write(raw))
 
     def grid(self, grid: Grid, page_break: bool = False) -> None:
+        start = self.w.pos
+        self._grid(grid, page_break)
+        values = self.doc.values
+        printed = [
+            [c if isinstance(c, str) else format_value(values.get(c.path), c.path, "") for c in row] for row in grid
+        ]
+        self.doc.tables.append((start, self.w.pos, printed))
+
+    def _grid(self, grid: Grid, page_break: bool) -> None:
         render = {
             "tab": self._delimited,
             "tab_merged": self._merged,

@@ -173,3 +173,49 @@ def break_rule(tv: TableValues, rule: str, rng: random.Random) -> str:
         column = TABLE2_COLUMNS[tv.fmt2][row][0]
         return bump(f"table2.{row}.{column}", -delta)
     raise ValueError(f"unknown rule {rule!r}; one of {', '.join(RULES)}")
+
+
+def violations(tv: TableValues) -> set[tuple[str, str]]:
+    """(rule, table) of every SPEC §4 rule the drawn values violate: the synthetic gold for findings.
+
+    Written apart from ``validators`` on purpose, straight from SPEC's arithmetic, so a validator that
+    misses a case is caught by the eval instead of agreeing with itself. Blanks (None) are "not reported":
+    an equality with a blank is skipped; a sum is violated when its known parts already exceed the total.
+    """
+    out: set[tuple[str, str]] = set()
+
+    def sum_broken(total: Number | None, parts: list[Number | None]) -> bool:
+        if total is None:
+            return False
+        known = [p for p in parts if p is not None]
+        return sum(known) > total if len(known) < len(parts) else sum(known) != total
+
+    t3, t4 = tv.table3, tv.table4
+    columns = list(next(iter(t3.values())))
+    for col in columns:
+        a, b, t, f = (t3[r][col] for r in ("new_received", "carried_over", "results_total", "carried_forward"))
+        if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]
+            out.add(("R3.1", "table3"))
+        if sum_broken(t3["results_total"][col], [t3[r][col] for r in TABLE3_RESULT_ROWS[tv.fmt3]]):
+            out.add(("R3.2", "table3"))
+    for cols in t3.values():
+        orgs = [cols[c] for c in TABLE3_ORG_COLUMNS]
+        if "org_subtotal" in cols:
+            if sum_broken(cols["org_subtotal"], orgs) or sum_broken(
+                cols["total"], [cols["natural_person"], cols["org_subtotal"]]
+            ):
+                out.add(("R3.3", "table3"))
+        elif sum_broken(cols["total"], [cols["natural_person"], *orgs]):
+            out.add(("R3.3", "table3"))
+    for cols in t4.values():
+        if sum_broken(cols["total"], [cols[c] for c in TABLE4_COLUMNS[:4]]):
+            out.add(("R4.1", "table4"))
+    for rule, table, values in (("R3.4", "table3", t3), ("R4.2", "table4", t4)):
+        if any(v is not None and (v < 0 or v != int(v)) for cols in values.values() for v in cols.values()):
+            out.add((rule, table))
+    for cols in tv.table2.values():
+        for col, v in cols.items():
+            amount = col in ("amount", "total_amount")
+            if v is not None and ((v < 0 and col != "change") or (not amount and v != int(v))):
+                out.add(("R2.1", "table2"))
+    return out

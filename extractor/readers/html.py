@@ -1,0 +1,118 @@
+"""Saved government web pages: charset from the meta tag (else detected), navigation and boilerplate
+dropped, the article's blocks as lines and its tables as grids (rowspan/colspan expanded)."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
+
+from ..errors import UndecodableDocumentError
+from ..ingest import decode
+from . import grid
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
+_DROP = ["script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "aside", "button", "select"]
+_BLOCKS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "tr",
+    "dd",
+    "dt",
+    "center",
+}
+_SPACE = re.compile(r"[ \t\r\n\u3000\xa0]+")
+
+
+def _decode(data: bytes, path: str) -> tuple[str, str]:
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        declared = m.group(1).decode("ascii").lower()
+        encoding = "gb18030" if declared in _GB else declared
+        try:
+            return data.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError):
+            pass  # the page lies about its charset: detect instead
+    return decode(data, path)
+
+
+def _main(soup: BeautifulSoup) -> Tag:
+    """The element holding the report: the smallest one that still has most of the report's text."""
+    body = soup.body or soup
+    best: Tag = body
+    total = len(body.get_text())
+    for tag in body.find_all(["div", "article", "section", "td", "main"]):
+        text = tag.get_text()
+        if "信息公开" in text and len(text) > 0.6 * total and len(text) < len(best.get_text()):
+            best = tag
+    return best
+
+
+def _span(value: object) -> int:
+    try:
+        return max(1, int(str(value))) if value else 1
+    except ValueError:
+        return 1  # rowspan="" or junk: a single cell
+
+
+def _table(table: Tag) -> str:
+    rows = []
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue  # a nested table's rows belong to its cell
+        cells = []
+        for td in tr.find_all(["td", "th"], recursive=False):
+            text = td.get_text(" ")
+            cells.append((text, _span(td.get("rowspan")), _span(td.get("colspan"))))
+        rows.append(cells)
+    return grid.render(grid.expand(rows))
+
+
+def _walk(node: Tag, out: list[str]) -> None:
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
+                out.append(_SPACE.sub(" ", str(child)))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        if child.name == "table":
+            out.append("\n" + _table(child) + "\n")
+        elif child.name == "br":
+            out.append("\n")
+        elif child.name in _BLOCKS:
+            out.append("\n")
+            _walk(child, out)
+            out.append("\n")
+        else:
+            _walk(child, out)
+
+
+def html_text(data: bytes, path: str) -> tuple[str, str]:
+    """(text, charset) of a saved page."""
+    html, encoding = _decode(data, path)
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(_DROP):
+        tag.decompose()
+    out: list[str] = []
+    _walk(_main(soup), out)
+    lines = [line.strip(" ") for line in "".join(out).split("\n")]
+    text = "\n".join(line for line in lines if line.strip())
+    if not text:
+        raise UndecodableDocumentError(path, "the page has no text", "save the page with its article, not a frame")
+    return text + "\n", encoding
