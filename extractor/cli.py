@@ -34,9 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     ex = sub.add_parser("extract", help="extract reports (files or folders) to JSON lines")
-    ex.add_argument("paths", nargs="+", help="report files (.txt/.md) or folders searched recursively")
-    ex.add_argument("-o", "--output", help="write JSON lines here instead of stdout")
-    ex.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr (errors still shown)")
+    ex.add_argument("paths", nargs="*", help="report files (.txt .md .html .pdf .docx) or folders searched recursively")
+    ex.add_argument("--from-list", metavar="FILE", help="also extract the paths listed in FILE, one per line")
+    ex.add_argument("-o", "--output", help="append JSON lines here (re-running resumes) instead of stdout")
+    ex.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr (errors still shown)")
+    ex.add_argument("--workers", type=int, default=1, help="documents extracted at once (model calls run in parallel)")
+    ex.add_argument("--rpm", type=float, help="at most this many model requests a minute")
+    ex.add_argument("--cache-dir", help="model response cache (default: ~/.cache/extractor/responses)")
+    ex.add_argument("--no-cache", action="store_true", help="do not read or write the model response cache")
     _model_options(ex)
 
     va = sub.add_parser("validate", help="re-run the validators on extracted records")
@@ -101,7 +106,15 @@ def model_stage(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .llm.setup import build_stage
 
     return build_stage(
-        args.backend, args.model, args.base_url, args.mode, args.tables, args.prompts, getattr(args, "port", None)
+        args.backend,
+        args.model,
+        args.base_url,
+        args.mode,
+        args.tables,
+        args.prompts,
+        getattr(args, "port", None),
+        cache_dir=None if getattr(args, "no_cache", False) else getattr(args, "cache_dir", None) or "default",
+        rpm=getattr(args, "rpm", None),
     )
 
 
@@ -147,39 +160,68 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def _open_output(path: str | None) -> IO[str]:
+def _open_output(path: str | None, append: bool = False) -> IO[str]:
     if path is None:
         return sys.stdout
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return open(path, "w", encoding="utf-8")
+        return open(path, "a" if append else "w", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"{path}: cannot write the output ({exc.strerror}); choose another -o path") from None
 
 
 def _extract(args: argparse.Namespace, err: Console) -> int:
-    paths = list(iter_inputs(args.paths))
+    from .batch import resume_state, run_batch
+
+    listed: list[str] = []
+    if args.from_list:
+        try:
+            listed = [line.strip() for line in Path(args.from_list).read_text(encoding="utf-8").splitlines()]
+        except OSError as exc:
+            raise UsageError(f"{args.from_list}: cannot read the list ({exc.strerror})") from None
+    inputs = [*args.paths, *(p for p in listed if p)]
+    if not inputs:
+        raise UsageError("give report files or folders, or --from-list FILE")
+    paths = list(iter_inputs(inputs))
     if not paths:
         raise UsageError(
-            f"no report file (.txt .md .html .pdf .docx) found in {', '.join(args.paths)}; give files or folders holding them"
+            f"no report file (.txt .md .html .pdf .docx) found in {', '.join(inputs)}; give files or "
+            "folders holding them"
         )
+    if args.workers < 1:
+        raise UsageError("--workers needs a positive number")
     stage = model_stage(args)
-    out = _open_output(args.output)
+    done: set[str] = set()
     ids = DocIds()
-    summary = _Summary("extraction summary")
+    if args.output:
+        done, ids = resume_state(Path(args.output), stage)
+    out = _open_output(args.output, append=True)
+    table = _Summary("extraction summary")
     try:
-        for path in paths:
-            record = extract_path(path, ids.next(path), stage)
-            out.write(record.model_dump_json() + "\n")
-            out.flush()
-            if isinstance(record, FailureRecord):
-                err.print(f"[red]error:[/red] {escape(record.error.message)}", soft_wrap=True)
-            summary.add(record)
+        summary = run_batch(
+            paths,
+            out,
+            stage,
+            args.workers,
+            done,
+            ids,
+            progress=not args.quiet and err.is_terminal,
+            err=err,
+            observe=table.add,
+        )
     finally:
         if out is not sys.stdout:
             out.close()
     if not args.quiet:
-        summary.print(err)
+        if 0 < table.ok + table.failed <= _DETAIL_LIMIT:
+            table.print(err, totals=False)
+        rules = ", ".join(f"{k}: {v}" for k, v in sorted(summary.by_rule.items())) or "none"
+        model = f"; model calls {summary.calls} (+{summary.cached} cached), tokens {summary.tokens}" if stage else ""
+        err.print(
+            f"{summary.ok + summary.failed + summary.skipped} documents: {summary.ok} ok, {summary.failed} failed, "
+            f"{summary.skipped} already done; findings by rule: {rules}{model}; {summary.wall_s:.1f} s",
+            soft_wrap=True,
+        )
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -206,7 +248,7 @@ class _Summary:
         if len(self.rows) <= _DETAIL_LIMIT:
             self.rows.append(row)
 
-    def print(self, err: Console) -> None:
+    def print(self, err: Console, totals: bool = True) -> None:
         total = self.ok + self.failed
         if total <= _DETAIL_LIMIT:
             t = Table(title=self.title, title_justify="left", header_style="bold")
@@ -215,8 +257,9 @@ class _Summary:
             for row in self.rows:
                 t.add_row(*row)
             err.print(t)
-        rules = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_rule.items())) or "none"
-        err.print(f"{total} documents: {self.ok} ok, {self.failed} failed; findings by rule: {rules}")
+        if totals:
+            rules = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_rule.items())) or "none"
+            err.print(f"{total} documents: {self.ok} ok, {self.failed} failed; findings by rule: {rules}")
 
 
 def _local_model(args: argparse.Namespace, err: Console) -> int:

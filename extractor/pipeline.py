@@ -102,15 +102,8 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
         report.provenance = Provenance(
             version=__version__, backend="llm", model=model.llm.config.model, mode=model.llm.config.mode
         )
-        calls, tokens = model.llm.usage.calls, model.llm.usage.model_copy()
+        report.provenance.usage = Usage()  # this document's calls and tokens, whatever runs beside it
         model.run(doc, sections, report)
-        used = model.llm.usage
-        report.provenance.usage = Usage(
-            calls=used.calls - calls,
-            prompt_tokens=used.prompt_tokens - tokens.prompt_tokens,
-            completion_tokens=used.completion_tokens - tokens.completion_tokens,
-            total_tokens=used.total_tokens - tokens.total_tokens,
-        )
         fee = report.info_processing_fee
         t_model = perf_counter()
     report.findings += check_tables(report.table2, report.table3, report.table4, formats)
@@ -175,6 +168,10 @@ class DocIds:
 
     def __init__(self) -> None:
         self._used: set[str] = set()
+
+    def reserve(self, doc_id: str) -> None:
+        """An id already used (by a record from an earlier run of the same output)."""
+        self._used.add(doc_id)
 
     def next(self, path: Path) -> str:
         stem = path.stem or path.name

@@ -162,6 +162,7 @@ class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = Field(default=0, description="All tokens, re-asks included.")
+    cached: int = Field(default=0, description="Answers taken from the response cache (no call made).")
 
 
 class Provenance(BaseModel):
@@ -172,6 +173,9 @@ class Provenance(BaseModel):
     mode: str | None = Field(default=None, description="instructor mode (tools, json, json_schema).")
     prompts: dict[str, PromptUse] = Field(default_factory=dict, description="Prompt files used, by task.")
     usage: Usage | None = Field(default=None, description="Model calls and tokens for this document.")
+    config: str | None = Field(
+        default=None, description="The run's configuration (version, backend, model, prompts); resume keys on it."
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict, description="Wall time per stage in milliseconds.")
 
 
@@ -208,3 +212,4 @@ class FailureRecord(BaseModel):
     doc_id: str
     source: Source
     error: ErrorInfo
+    config: str | None = Field(default=None, description="The run's configuration, as in Provenance.config.")

@@ -26,7 +26,8 @@ def test_main_extract_bundled_documents_to_stdout(capsys: pytest.CaptureFixture[
     procurement = records["002_2581eebe3519dac9"]["table2"]["procurement"]["total_amount"]
     assert procurement == {"value": 1596496.16, "raw": "1596496.16元", "span": procurement["span"], "unit": "元"}
     assert records["001_8f8da80f034e246c"]["findings"][0]["rule"] == "N2"
-    assert "5 documents: 5 ok, 0 failed; findings by rule: N2 warning: 1" in err
+    assert "5 documents: 5 ok, 0 failed, 0 already done; findings by rule: N2 warning: 1" in err
+    assert "001_8f8da80f034e246c" in err  # the per-document table of a small batch
 
 
 def test_main_extract_records_a_bad_file_and_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -42,7 +43,7 @@ def test_main_extract_records_a_bad_file_and_goes_on(tmp_path: Path, capsys: pyt
 
 @pytest.mark.parametrize(
     "argv",
-    [["extract"], ["frobnicate"], ["extract", "--workers", "3", "x"], []],
+    [["extract"], ["frobnicate"], ["extract", "--frobnicate", "3", "x"], []],
     ids=["no-paths", "unknown-command", "unknown-option", "nothing"],
 )
 def test_main_usage_errors_exit_2(argv: list[str]) -> None:

@@ -8,10 +8,16 @@ accumulates them into the final response's usage).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
+import httpx
 import instructor
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
@@ -85,11 +91,69 @@ def _wait(state: RetryCallState) -> float:
     return float(wait_random_exponential(multiplier=0.5, max=30)(state))
 
 
-class LLM:
-    """Structured calls to one model; ``usage`` accumulates over the calls made through this object."""
+class RateLimiter:
+    """At most ``rpm`` HTTP requests a minute across all threads (re-asks and retries included), spaced
+    evenly: an endpoint's rate limit is met before it answers 429."""
 
-    def __init__(self, config: LLMConfig, http_client: object | None = None) -> None:
+    def __init__(self, rpm: float) -> None:
+        self.interval = 60.0 / rpm
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self, *_: object) -> None:
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+class ResponseCache:
+    """Validated model answers on disk, one JSON file per key. Only answers that parsed into the response
+    model are stored (a failed or truncated one raises before ``put``), written atomically."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @staticmethod
+    def key(*parts: str) -> str:
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> str | None:
+        try:
+            return self._path(key).read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def put(self, key: str, value: str) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(value, encoding="utf-8")
+        os.replace(tmp, path)
+
+
+class LLM:
+    """Structured calls to one model; ``usage`` accumulates over the calls made through this object (and
+    into the per-document ``usage`` a caller passes). Safe to share between threads."""
+
+    def __init__(
+        self,
+        config: LLMConfig,
+        http_client: object | None = None,
+        cache: ResponseCache | None = None,
+        rpm: float | None = None,
+    ) -> None:
         self.config = config
+        self.cache = cache
+        if http_client is None and rpm:
+            limiter = RateLimiter(rpm)
+            http_client = httpx.Client(timeout=config.timeout, event_hooks={"request": [limiter.acquire]})
+        self._lock = threading.Lock()
         self._openai = openai.OpenAI(
             api_key=config.api_key or "not-needed",  # local servers ignore it; the SDK insists on one
             base_url=config.base_url,
@@ -106,9 +170,35 @@ class LLM:
         response_model: type[T],
         max_tokens: int | None = None,
         max_retries: int | None = None,
+        usage: Usage | None = None,
+        cache_scope: str = "",
     ) -> T:
-        """One structured answer to ``prompt``. Raises ModelError when retries are spent."""
+        """One structured answer to ``prompt``. Raises ModelError when retries are spent. A cached answer
+        (same scope, e.g. the document's sha256, rendered prompt, model, mode and schema) costs no call."""
         re_asks = self.config.max_retries if max_retries is None else max_retries
+        limit = max_tokens or self.config.max_tokens
+        key = ""
+        if self.cache is not None:
+            key = ResponseCache.key(
+                cache_scope,
+                prompt.sha256,
+                self.config.model,
+                self.config.mode,
+                json.dumps(response_model.model_json_schema(), sort_keys=True),
+                str(limit),
+            )
+            hit = self.cache.get(key)
+            if hit is not None:
+                try:
+                    answer = response_model.model_validate_json(hit)
+                except ValueError:
+                    pass  # a stale or damaged entry: ask again
+                else:
+                    for u in (self.usage, usage):
+                        if u is not None:
+                            with self._lock:
+                                u.cached += 1
+                    return answer
 
         @retry(
             retry=retry_if_exception(_is_transport),
@@ -126,7 +216,7 @@ class LLM:
                 max_tokens=max_tokens or self.config.max_tokens,
             )
 
-        self.usage.calls += 1
+        self._count(usage, calls=1)
         try:
             result, completion = call()
         except IncompleteOutputException as exc:
@@ -137,7 +227,7 @@ class LLM:
         except InstructorRetryException as exc:
             if isinstance(exc.__cause__, _CONFIG_ERRORS):
                 raise ModelError(_config_message(self.config, exc.__cause__)) from exc
-            self._add(getattr(exc, "total_usage", None))
+            self._add(getattr(exc, "total_usage", None), usage)
             if _is_transport(exc):
                 raise ModelError(
                     f"{self.config.base_url or 'the endpoint'}: {exc.__cause__}; retried "
@@ -151,12 +241,26 @@ class LLM:
             raise ModelError(f"{self.config.base_url or 'the endpoint'}: {exc}; try again later") from exc
         except _CONFIG_ERRORS as exc:
             raise ModelError(_config_message(self.config, exc)) from exc
-        self._add(getattr(completion, "usage", None))
+        self._add(getattr(completion, "usage", None), usage)
+        if self.cache is not None:
+            self.cache.put(key, result.model_dump_json())
         return result
 
-    def _add(self, usage: object) -> None:
-        if usage is None:
+    def _count(self, usage: Usage | None, calls: int = 0, prompt: int = 0, completion: int = 0, total: int = 0) -> None:
+        with self._lock:
+            for u in (self.usage, usage):
+                if u is not None:
+                    u.calls += calls
+                    u.prompt_tokens += prompt
+                    u.completion_tokens += completion
+                    u.total_tokens += total
+
+    def _add(self, reported: object, usage: Usage | None) -> None:
+        if reported is None:
             return
-        self.usage.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
-        self.usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
-        self.usage.total_tokens += int(getattr(usage, "total_tokens", 0) or 0)
+        self._count(
+            usage,
+            prompt=int(getattr(reported, "prompt_tokens", 0) or 0),
+            completion=int(getattr(reported, "completion_tokens", 0) or 0),
+            total=int(getattr(reported, "total_tokens", 0) or 0),
+        )

@@ -16,7 +16,20 @@ from pydantic import BaseModel
 
 from ..errors import ModelError
 from ..ingest import Document
-from ..schema import Cell, CellRef, Fee, Finding, Item, OverviewFacts, Platform, PromptUse, Report, Span, TableData
+from ..schema import (
+    Cell,
+    CellRef,
+    Fee,
+    Finding,
+    Item,
+    OverviewFacts,
+    Platform,
+    PromptUse,
+    Report,
+    Span,
+    TableData,
+    Usage,
+)
 from ..sections import Section
 from ..spec import TABLE2_COLUMNS, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_BLOCKS, TABLE4_COLUMNS
 from .client import LLM
@@ -45,7 +58,15 @@ class ModelStage:
             task, PromptUse(version=template.version, template_sha256=template.sha256, schema_sha256=schema_hash(model))
         )
         use.rendered_sha256.append(rendered.sha256)
-        return self.llm.complete(rendered, model, **(limits or {}))
+        if report.provenance.usage is None:
+            report.provenance.usage = Usage()
+        return self.llm.complete(
+            rendered,
+            model,
+            **(limits or {}),
+            usage=report.provenance.usage,
+            cache_scope=report.source.sha256 or "",
+        )
 
     def run(self, doc: Document, sections: dict[str, Section], report: Report) -> None:
         """Fill ``report`` in place from the model; findings for what could not be grounded or disagrees."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
-from .client import LLM, LLMConfig
+from .client import LLM, LLMConfig, ResponseCache
 from .extract import ModelStage, TablesMode
 
 
@@ -17,6 +17,8 @@ def build_stage(
     tables: TablesMode = "parse",
     prompts: str | None = None,
     port: int | None = None,
+    cache_dir: str | None = None,
+    rpm: float | None = None,
 ) -> ModelStage | None:
     """None for the rules backend; for ``local``, the local server is started if it is not running."""
     if backend == "rules":
@@ -34,4 +36,9 @@ def build_stage(
         config = LLMConfig.from_env(model, base_url, mode)
     else:
         raise UsageError(f"unknown backend {backend!r}; one of rules, llm, local")
-    return ModelStage(LLM(config), Path(prompts) if prompts else None, tables)
+    cache = None
+    if cache_dir is not None:
+        from .local import cache_dir as default_cache
+
+        cache = ResponseCache(default_cache() / "responses" if cache_dir == "default" else Path(cache_dir))
+    return ModelStage(LLM(config, cache=cache, rpm=rpm), Path(prompts) if prompts else None, tables)
