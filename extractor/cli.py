@@ -95,6 +95,7 @@ def _model_options(p: argparse.ArgumentParser) -> None:
         "both: compare and report disagreements",
     )
     p.add_argument("--prompts", help="prompt folder (default: prompts/ of this checkout)")
+    p.add_argument("--timeout", type=float, help="seconds to wait for one model answer (default 180; local 900)")
 
 
 def model_stage(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -115,6 +116,7 @@ def model_stage(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         getattr(args, "port", None),
         cache_dir=None if getattr(args, "no_cache", False) else getattr(args, "cache_dir", None) or "default",
         rpm=getattr(args, "rpm", None),
+        timeout=args.timeout,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UsageError
@@ -19,6 +20,7 @@ def build_stage(
     port: int | None = None,
     cache_dir: str | None = None,
     rpm: float | None = None,
+    timeout: float | None = None,
 ) -> ModelStage | None:
     """None for the rules backend; for ``local``, the local server is started if it is not running."""
     if backend == "rules":
@@ -36,6 +38,8 @@ def build_stage(
         config = LLMConfig.from_env(model, base_url, mode)
     else:
         raise UsageError(f"unknown backend {backend!r}; one of rules, llm, local")
+    if timeout:
+        config = replace(config, timeout=timeout)
     cache = None
     if cache_dir is not None:
         from .local import cache_dir as default_cache
