@@ -82,7 +82,7 @@ def main() -> int:
         )
         try:
             base_url = server.stdout.readline().strip()  # type: ignore[union-attr]
-            stage = build_stage("llm", "test-model", base_url)
+            stage = build_stage("llm", "test-model", base_url, max_in_flight=args.workers)
             t = time.perf_counter()
             summary = run_batch(corpus[: args.model], io.StringIO(), stage, workers=args.workers)
             wall = time.perf_counter() - t

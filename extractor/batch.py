@@ -166,11 +166,14 @@ def _run(jobs: Iterable[tuple[Path, str]], stage: ModelStage | None, workers: in
         for path, doc_id in jobs:
             write(extract_path(path, doc_id, stage))
         return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    # With a model, twice as many documents are open as requests may be in flight (the client caps those at
+    # ``workers``): while some documents parse or wait for a slot, the endpoint is never left idle.
+    threads = 2 * workers if stage is not None else workers
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         pending: set[Future[Report | FailureRecord]] = set()
         for path, doc_id in jobs:
             pending.add(pool.submit(extract_path, path, doc_id, stage))
-            if len(pending) >= 2 * workers:  # bounded in flight: memory stays flat in the number of documents
+            if len(pending) >= 2 * threads:  # bounded in flight: memory stays flat in the number of documents
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:
                     write(f.result())

@@ -117,6 +117,7 @@ def model_stage(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         cache_dir=None if getattr(args, "no_cache", False) else getattr(args, "cache_dir", None) or "default",
         rpm=getattr(args, "rpm", None),
         timeout=args.timeout,
+        max_in_flight=getattr(args, "workers", None),
     )
 
 

@@ -147,9 +147,13 @@ class LLM:
         http_client: object | None = None,
         cache: ResponseCache | None = None,
         rpm: float | None = None,
+        max_in_flight: int | None = None,
     ) -> None:
         self.config = config
         self.cache = cache
+        # At most this many requests in flight across threads: the batch's --workers, so documents can be
+        # pipelined (more of them open than slots) and the endpoint always has that many requests to answer.
+        self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight else None
         if http_client is None and rpm:
             limiter = RateLimiter(rpm)
             http_client = httpx.Client(timeout=config.timeout, event_hooks={"request": [limiter.acquire]})
@@ -218,7 +222,11 @@ class LLM:
 
         self._count(usage, calls=1)
         try:
-            result, completion = call()
+            if self._slots is None:
+                result, completion = call()
+            else:
+                with self._slots:
+                    result, completion = call()
         except IncompleteOutputException as exc:
             raise ModelError(
                 f"model {self.config.model} ran out of tokens answering prompt '{prompt.name}' "

@@ -7,6 +7,7 @@ table must be filled (the parser could not read it) or cross-checked (``tables='
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,10 +70,23 @@ class ModelStage:
         )
 
     def run(self, doc: Document, sections: dict[str, Section], report: Report) -> None:
-        """Fill ``report`` in place from the model; findings for what could not be grounded or disagrees."""
+        """Fill ``report`` in place from the model; findings for what could not be grounded or disagrees.
+        The narrative and overview calls are independent: they are asked at once, then used in order."""
         five = sections.get("problems_and_improvements")
+        one, six = sections.get("overview"), sections.get("other_matters")
+        asks: dict[str, Callable[[], BaseModel]] = {}
         if five is not None:
-            out = self._ask(report, "narrative", NarrativeOut, section=doc.text[five.body_start : five.end])
+            asks["narrative"] = lambda: self._ask(
+                report, "narrative", NarrativeOut, section=doc.text[five.body_start : five.end]
+            )
+        if one is not None:
+            other = doc.text[six.body_start : six.end] if six else "（无）"
+            asks["overview"] = lambda: self._ask(
+                report, "overview", OverviewOut, overview=doc.text[one.body_start : one.end], other=other
+            )
+        answers = _at_once(asks)
+        if five is not None:
+            out = answers["narrative"]
             assert isinstance(out, NarrativeOut)
             report.problems = [self._item(doc, p.text, five, report) for p in out.problems]
             n = len(report.problems)  # the model numbers problems from 1; a number out of range links nothing
@@ -86,10 +100,8 @@ class ModelStage:
                 )
                 for i in out.improvements
             ]
-        one, six = sections.get("overview"), sections.get("other_matters")
         if one is not None:
-            other = doc.text[six.body_start : six.end] if six else "（无）"
-            ov = self._ask(report, "overview", OverviewOut, overview=doc.text[one.body_start : one.end], other=other)
+            ov = answers["overview"]
             assert isinstance(ov, OverviewOut)
             self._overview(doc, one, six, ov, report)
         for table in ("table2", "table3", "table4"):
@@ -214,6 +226,29 @@ class ModelStage:
         assert isinstance(t4, Table4Out)
         cells, dropped = _cells([(b.block, b.values) for b in t4.blocks], lambda _: TABLE4_COLUMNS)
         return cells, report.format.table3 or "2021", dropped
+
+
+def _at_once(asks: dict[str, Callable[[], BaseModel]]) -> dict[str, BaseModel]:
+    """Run the calls in parallel threads; the first failure is raised once all have ended."""
+    results: dict[str, BaseModel] = {}
+    errors: list[BaseException] = []
+
+    def run(name: str, ask: Callable[[], BaseModel]) -> None:
+        try:
+            results[name] = ask()
+        except BaseException as exc:  # re-raised in the caller's thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=item) for item in list(asks.items())[1:]]
+    for t in threads:
+        t.start()
+    if asks:
+        run(*next(iter(asks.items())))
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results
 
 
 def _raw(v: float) -> str:

@@ -21,6 +21,7 @@ def build_stage(
     cache_dir: str | None = None,
     rpm: float | None = None,
     timeout: float | None = None,
+    max_in_flight: int | None = None,
 ) -> ModelStage | None:
     """None for the rules backend; for ``local``, the local server is started if it is not running."""
     if backend == "rules":
@@ -45,4 +46,6 @@ def build_stage(
         from .local import cache_dir as default_cache
 
         cache = ResponseCache(default_cache() / "responses" if cache_dir == "default" else Path(cache_dir))
-    return ModelStage(LLM(config, cache=cache, rpm=rpm), Path(prompts) if prompts else None, tables)
+    return ModelStage(
+        LLM(config, cache=cache, rpm=rpm, max_in_flight=max_in_flight), Path(prompts) if prompts else None, tables
+    )
