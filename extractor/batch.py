@@ -131,7 +131,7 @@ def run_batch(
 
         def jobs() -> Iterator[tuple[Path, str]]:
             for path in paths:
-                if _sha256(path) in done:
+                if done and _sha256(path) in done:  # hash only when resuming: a fresh run reads each file once
                     summary.skipped += 1
                     bar.advance(task)
                     continue
