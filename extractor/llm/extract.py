@@ -172,8 +172,9 @@ class ModelStage:
         platforms = []
         for p in ov.publishing_platforms:
             # The prompt shows sections 一 and 六: a platform named only in 六 is grounded there.
-            in_six = six is not None and ground(doc, p.name, one.body_start, one.end)[2] == "none"
-            name, span, how = self._ground(doc, p.name, six if in_six and six else one, report, "platform")
+            name, span, how = ground(doc, p.name, one.body_start, one.end)
+            if how == "none":
+                name, span, how = self._ground(doc, p.name, six or one, report, "platform")
             platforms.append(Platform(name=name, kind=p.kind, span=span, grounding=how))  # type: ignore[arg-type]
         report.platforms = platforms
         for key in ("active_disclosure", "requests", "information_management", "platforms", "supervision"):
