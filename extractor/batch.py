@@ -21,7 +21,17 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from . import __version__
 from .pipeline import DocIds, extract_path
@@ -121,7 +131,7 @@ def run_batch(
         TextColumn("[bold]extract"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.speed:.1f} doc/s"),
+        _RateColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         TextColumn("{task.fields[status]}"),
@@ -159,6 +169,14 @@ def run_batch(
         _run(jobs(), stage, workers, write)
     summary.wall_s = time.monotonic() - start
     return summary
+
+
+class _RateColumn(ProgressColumn):
+    """Documents a second; blank until rich has two samples (``task.speed`` is None before that)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:.1f} doc/s", style="progress.data.speed")
 
 
 def _run(jobs: Iterable[tuple[Path, str]], stage: ModelStage | None, workers: int, write) -> None:  # type: ignore[no-untyped-def]
