@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from .tokens import Group
+from .grouping import Group
 
 _ENUMERATOR = re.compile(r"^(?:[(（]?[一二三四五六七八九十]{1,2}[)）、.]|[(（]?\d{1,2}[)）、.]?)+")
 _PUNCT = re.compile(r"[\s,.:;、，。：；()（）\"“”'‘’《》〈〉【】\[\]]")

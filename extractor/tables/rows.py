@@ -1,0 +1,302 @@
+"""Rows of a table: which group each row key anchors on, and which of its tokens are the row's cells.
+
+A row's values are the value cells that follow its label, assigned to the columns the table's format
+defines. A row whose value count does not fit is reported, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..ingest import Document
+from ..schema import Severity
+from ..spec import Format
+from . import glued
+from .grouping import Group
+from .labels import RowMatcher
+from .tokens import _PARSED, EMPTY, PIPE, PIPE_TAIL, VALUE, Token, parse_value
+
+
+@dataclass(frozen=True, slots=True)
+class TableProblem:
+    rule: str
+    severity: Severity
+    message: str
+    path: str | None = None
+    span: tuple[int, int] | None = None
+
+
+# row -> column -> {"value", "raw", "span"[, "unit"]}: plain dicts, validated into Cells once per Report
+# (building hundreds of pydantic models one by one costs more than the whole parse).
+RawTable = dict[str, dict[str, dict[str, object]]]
+
+
+@dataclass(slots=True)
+class ParsedTable:
+    format: Format | None
+    data: RawTable | None
+    problems: list[TableProblem] = field(default_factory=list)
+    fuzzy_rows: list[str] = field(default_factory=list)
+
+
+Rows = dict[str, list[Group]]  # row key -> candidate groups, in document order
+# The row identity a glued digit run must satisfy once split (R3.3 for table 3, R4.1 for table 4).
+Identity = Callable[[tuple[str, ...], list[int | float | None]], bool]
+
+
+def label_span(g: Group) -> tuple[int, int] | None:
+    return (g.labels[0].start, g.labels[-1].end) if g.labels else None
+
+
+def cell(doc: Document, tok: Token, unit: str | None) -> dict[str, object]:
+    """A cell dict from a value or empty token; ``text[start:end] == raw`` by construction."""
+    if tok.kind == EMPTY:
+        return {"value": None, "raw": "", "span": (tok.start, tok.start)}
+    value, printed_unit = _PARSED.get(tok.text) or parse_value(tok.text)
+    out: dict[str, object] = {"value": value, "raw": doc.text[tok.start : tok.end], "span": (tok.start, tok.end)}
+    if printed_unit or unit:
+        out["unit"] = printed_unit or unit
+    return out
+
+
+def match_rows(groups: list[Group], matcher: RowMatcher, out: ParsedTable) -> Rows:
+    """Row key -> the groups whose label names it (usually one; prose or a repeated header can add more,
+    and ``fill`` keeps the one whose values fit the row).
+
+    Labels match by keyword first (any order: OCR scrambles rows). A row whose label matched nothing
+    (an OCR typo in its keyword) is then matched fuzzily, among the rows that the table's official order
+    leaves between its matched neighbours, else among all rows with a stricter cutoff.
+    """
+    rows: Rows = {}
+    hits: list[str | None] = []
+    for g in groups:
+        hit = matcher.match(g, fuzzy=False)
+        key = hit[0] if hit and (g.n_values > 0 or hit[1] == "keyword") else None
+        hits.append(key)
+        if key is not None:
+            rows.setdefault(key, []).append(g)
+    order = matcher.order
+    for i, g in enumerate(groups):
+        if hits[i] is not None or not g.n_values or not g.labels:
+            continue
+        before = next((hits[j] for j in range(i - 1, -1, -1) if hits[j] in order), None)
+        after = next((hits[j] for j in range(i + 1, len(groups)) if hits[j] in order), None)
+        lo = order.index(before) + 1 if before else 0
+        hi = order.index(after) if after else len(order)
+        candidates = [k for k in order[lo:hi] if k not in rows]
+        key = matcher.between(g, candidates) if candidates else None
+        if key is None:
+            hit = matcher.match(g, fuzzy=True)
+            key = hit[0] if hit else None
+        if key is not None:
+            hits[i] = key
+            rows.setdefault(key, []).append(g)
+            out.fuzzy_rows.append(key)
+    return rows
+
+
+def settle_tails(groups: list[Group], as_cells: bool) -> list[Group]:
+    """Pipe rows' end pieces: dropped (a trailing pipe), or kept as blank last cells ("a | b | " joined with
+    ' | ', seen in crawler text)."""
+    out = []
+    for g in groups:
+        if g.values and any(t.delimited == PIPE_TAIL for t in g.values):
+            if as_cells:
+                values = tuple(t._replace(delimited=PIPE) if t.delimited == PIPE_TAIL else t for t in g.values)
+            else:
+                values = tuple(t for t in g.values if t.delimited != PIPE_TAIL)
+            g = g._replace(values=values)
+        out.append(g)
+    return out
+
+
+def tails_are_cells(groups: list[Group]) -> bool | None:
+    """How the table's pipe rows end, from rows whose last cell is printed: with a pipe after it (False: the
+    end piece is nothing), or without (True: an empty end piece is a blank cell). None when no row shows it."""
+    trailing = separator = 0
+    for g in groups:
+        values = g.values
+        if not values or values[0].delimited < PIPE:
+            continue
+        if values[-1].delimited == PIPE_TAIL:
+            trailing += len(values) > 1 and values[-2].kind == VALUE
+        elif values[-1].kind == VALUE:
+            separator += 1
+    if trailing and not separator:
+        return False
+    if separator and not trailing:
+        return True
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Padding:
+    """Leading merged-cell padding of a delimited table, learnt from rows whose values are all printed.
+
+    In a tab or pipe table a row like "label, '', '', 5, 3, ..." is ambiguous once cells may be blank:
+    the empties may be merged label columns or blank cells. Rows with every value printed show how many
+    empties their shape carries (``by_shape``); when every such row starts its values in the same cell of
+    the line (a regular grid), that cell (``start``) serves shapes never printed in full. Otherwise a row
+    with blanks is read only if its alignment is unambiguous, else reported.
+    """
+
+    by_shape: dict[tuple[int, int], int]
+    start: int | None
+
+    def lead(self, shape: tuple[int, int]) -> int | None:
+        if shape in self.by_shape:
+            return self.by_shape[shape]
+        if self.start is not None and self.start >= sum(shape):
+            return self.start - sum(shape)
+        return None
+
+
+_NO_PADDING = _Padding({}, None)
+
+
+def _full_row_start(g: Group, n: int) -> int | None:
+    """Index of the first value of a delimited row that prints all its n values side by side."""
+    if g.n_values != n or not g.values or not g.values[0].delimited:
+        return None
+    kinds = [t.kind for t in g.values]
+    first = kinds.index(VALUE)
+    return first if EMPTY not in kinds[first : first + n] else None
+
+
+def _padding(rows: Rows, columns: dict[str, tuple[str, ...]]) -> _Padding:
+    delimited = [(k, g) for k, gs in rows.items() for g in gs if g.values and g.values[0].delimited]
+    if not any(g.n_values < len(columns.get(k, ())) for k, g in delimited):
+        return _NO_PADDING  # no row with blanks in a delimited table: nothing to disambiguate
+    seen: dict[tuple[int, int], Counter[int]] = {}
+    starts: dict[int, set[int]] = {}  # value start cell -> label widths (pre + labels) of the rows showing it
+    for key, g in delimited:
+        first = _full_row_start(g, len(columns.get(key, ())))
+        if first is not None:
+            seen.setdefault(g.shape, Counter())[first] += 1
+            starts.setdefault(sum(g.shape) + first, set()).add(sum(g.shape))
+    # A common start cell proves a regular grid only if rows of different label widths agree on it (a header
+    # cannot prove it: exports that collapse merged row labels keep the header's full grid).
+    regular = len(starts) == 1 and len(next(iter(starts.values()))) >= 2
+    return _Padding(
+        {shape: counts.most_common(1)[0][0] for shape, counts in seen.items()},
+        next(iter(starts)) if regular else None,
+    )
+
+
+def take(values: tuple[Token, ...], n: int, label_padding: bool = True, full_width: bool = False) -> list[Token] | None:
+    """The row's n cells when that is certain: flattened text has no empty cells, so its value tokens are
+    the cells; a delimited row may drop padding empties from its ends only if just one way fits. Without
+    a label before the values (``label_padding=False``, table 4's number row) leading empties are cells.
+    A pipe row of a table whose rows all span every value column (``full_width``: table 3) ends at its last
+    pipe, so its empties at the end are cells; a tab row may carry a padding tab."""
+    if not values:
+        return None
+    if not values[0].delimited:
+        only = [v for v in values if v.kind == VALUE]
+        return only if len(only) == n else None
+    excess = len(values) - n
+    if excess < 0:
+        return None
+    lead = next((i for i, t in enumerate(values) if t.kind != EMPTY), len(values)) if label_padding else 0
+    trail = next((i for i, t in enumerate(reversed(values)) if t.kind != EMPTY), len(values))
+    if full_width and values[-1].delimited == PIPE:
+        trail = 0
+    ways = [(a, excess - a) for a in range(excess + 1) if a <= lead and excess - a <= trail]
+    if len(ways) != 1:
+        return None  # more values than columns, or blanks at both ends make the alignment ambiguous
+    a, b = ways[0]
+    return list(values[a : len(values) - b])
+
+
+def _cells_of(g: Group, n: int, padding: _Padding, full_width: bool) -> list[Token] | None:
+    if len(g.values) == n:
+        return list(g.values)
+    if g.n_values == n and g.values[0].delimited:  # every value printed: only padding around them
+        first = _full_row_start(g, n)
+        return list(g.values[first : first + n]) if first is not None else None
+    if g.n_values < n and g.values and g.values[0].delimited:
+        lead = padding.lead(g.shape)
+        if lead is not None:
+            vals = g.values[lead : lead + n]
+            if (
+                len(vals) == n
+                and all(t.kind == EMPTY for t in g.values[:lead])
+                and all(t.kind == EMPTY for t in g.values[lead + n :])
+                and sum(1 for t in vals if t.kind == VALUE) == g.n_values
+            ):
+                return list(vals)
+    return take(g.values, n, full_width=full_width)
+
+
+@dataclass(slots=True)
+class Filler:
+    """Fills a table's rows from their candidate groups (see ``fill``)."""
+
+    doc: Document
+    table: str
+    columns: dict[str, tuple[str, ...]]
+    units: dict[str, str | None]
+    out: ParsedTable
+    identity: Identity | None = None  # set for crawler text with glued cells
+    ambiguous: dict[str, list[list[Token]]] = field(default_factory=dict)  # glued rows with several splits
+
+    def problem(self, severity: Severity, key: str, message: str, g: Group | None = None) -> None:
+        span = label_span(g) if g is not None else None
+        self.out.problems.append(TableProblem("S2", severity, f"{self.table}: {message}", f"{self.table}.{key}", span))
+
+    def row(self, key: str, cols: tuple[str, ...], vals: list[Token]) -> dict[str, dict[str, object]]:
+        units = self.units
+        return {
+            col: cell(self.doc, tok, units.get(col) if units else None) for col, tok in zip(cols, vals, strict=True)
+        }
+
+    def glued(self, key: str, cols: tuple[str, ...], g: Group) -> list[Token] | None:
+        """A row of crawler text whose digits ran together: kept only when one split fits its identity."""
+        assert self.identity is not None
+        found = glued.row_splits(g.values, len(cols), cols, self.identity)
+        if found is None:
+            self.problem("error", key, f"row '{key}' has digits run together that split too many ways; not filled", g)
+            return None
+        if len(found) == 1:
+            run = " ".join(t.text for t in g.values if t.kind == VALUE)
+            self.problem("warning", key, f"row '{key}' read from run-together digits '{run}' (one split fits)", g)
+            return found[0]
+        if found:
+            self.ambiguous[key] = found
+        else:
+            self.problem("error", key, f"row '{key}' has run-together digits no split of which adds up; not filled", g)
+        return None
+
+
+def fill(rows: Rows, filler: Filler) -> RawTable:
+    data: RawTable = {}
+    padding = _padding(rows, filler.columns)
+    full_width = len({len(cols) for cols in filler.columns.values()}) == 1
+    for key, cols in filler.columns.items():
+        candidates = sorted(rows.get(key, ()), key=lambda g: g.n_values == 0)  # rows with values first
+        if not candidates:
+            filler.problem("warning", key, f"row '{key}' was not found")
+            continue
+        fitting = [(g, v) for g in candidates if (v := _cells_of(g, len(cols), padding, full_width)) is not None]
+        if not fitting:
+            g = candidates[0]
+            vals = filler.glued(key, cols, g) if filler.identity and g.n_values else None
+            if vals is not None:
+                data[key] = filler.row(key, cols, vals)
+            elif key not in filler.ambiguous and not any(
+                p.path == f"{filler.table}.{key}" for p in filler.out.problems
+            ):
+                filler.problem(
+                    "error",
+                    key,
+                    f"row '{key}' has {g.n_values} values for {len(cols)} columns, or blank cells whose column "
+                    "cannot be told; not filled",
+                    g,
+                )
+            continue
+        if sum(1 for g, _ in fitting if g.n_values) > 1:
+            filler.problem("warning", key, f"row '{key}' appears twice; the first is kept", fitting[1][0])
+        data[key] = filler.row(key, cols, fitting[0][1])
+    return data
