@@ -75,8 +75,8 @@ def test_match_threshold_rejects_a_different_item() -> None:
 
 
 def test_synthetic_eval_scores_every_layout() -> None:
-    report = run(synthetic_cases(21, seed=3), rules_backend, "synthetic")
-    assert set(report.by_group) == {"tab", "tab_merged", "pipe", "markdown", "cells", "pdf", "ocr"}
+    report = run(synthetic_cases(24, seed=3), rules_backend, "synthetic")
+    assert set(report.by_group) == {"tab", "tab_merged", "pipe", "markdown", "cells", "pdf", "ocr", "pipe_join"}
     for group, scores in report.by_group.items():
         # Blanks in tab text can be unplaceable (reported, not guessed): those cells count as misses.
         assert scores["cells"] == 1.0 or (group.startswith("tab") and scores["cells"] >= 0.9), group

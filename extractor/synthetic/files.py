@@ -11,7 +11,7 @@ import io
 import random
 from typing import cast
 
-from .render import SyntheticDoc
+from .doc import SyntheticDoc
 
 
 def _spans(grid: list[list[str]], values_from: int) -> list[list[tuple[int, int] | None]]:

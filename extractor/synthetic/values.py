@@ -57,10 +57,15 @@ def _count(rng: random.Random, zero_rate: float, high: int = 30) -> int:
 
 
 def draw_table3(rng: random.Random, fmt: Format, subtotal: bool, zero_rate: float) -> Values:
+    """Table 3 satisfying R3.1-R3.3. A 2019 table prints its one (六)其他处理 row all blank in about a third of
+    real reports: so here too (the row then counts nothing)."""
     applicants = TABLE3_COLUMNS[:6]
     t3: Values = {row: {} for row in TABLE3_ROWS[fmt]}
+    blank_other = fmt == "2019" and rng.random() < 0.3
     for col in applicants:
         results = {row: _count(rng, zero_rate, 12) for row in TABLE3_RESULT_ROWS[fmt]}
+        if blank_other:
+            results["other_handling"] = 0
         total = sum(results.values())
         forward = _count(rng, 0.5, 6)
         carried_over = rng.randint(0, min(total + forward, 8))
@@ -76,6 +81,8 @@ def draw_table3(rng: random.Random, fmt: Format, subtotal: bool, zero_rate: floa
             cols["org_subtotal"] = org
         cols["total"] = int(cols["natural_person"] or 0) + org
     order = TABLE3_COLUMNS_WITH_SUBTOTAL if subtotal else TABLE3_COLUMNS
+    if blank_other:
+        t3["other_handling"] = dict.fromkeys(order)
     return {row: {c: cols[c] for c in order} for row, cols in t3.items()}
 
 

@@ -136,3 +136,26 @@ def group(lines: list[list[Token]]) -> list[Group]:
     if grouper.labels or grouper.n_values:
         grouper.close()
     return grouper.groups
+
+
+def reattach(groups: list[Group]) -> list[Group]:
+    """Labels detached from their values, as OCR'd tables print them: a delimited row of a label and blank
+    cells, then a row of values with no label. The values are that label's: a row of values never stands
+    alone, and the row before it printed no value of its own."""
+    out: list[Group] = []
+    for g in groups:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not g.labels
+            and g.n_values
+            and g.values[0].delimited
+            and prev.labels
+            and not prev.n_values
+            and prev.values
+            and prev.values[-1].delimited
+        ):
+            out[-1] = _new(Group, (prev.labels, g.values, g.n_values, g.shape))
+        else:
+            out.append(g)
+    return out

@@ -6,6 +6,7 @@ column headers (table 2) or its result-row labels (table 3), never from values.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 
@@ -29,7 +30,7 @@ from ..spec import (
     Format,
 )
 from . import glued
-from .grouping import Group, group
+from .grouping import Group, group, reattach
 from .labels import RowMatcher, compact, header_hits, header_hits_fuzzy
 from .rows import (
     Filler,
@@ -50,11 +51,13 @@ from .tokens import VALUE, Token, is_glued, tokenize
 __all__ = ["ParsedTable", "RawTable", "TableProblem", "parse_table2", "parse_table3", "parse_table4"]
 
 _T2 = RowMatcher(TABLE2_ROW_KEYWORDS, TABLE2_ROW_LABELS)
-_T3 = RowMatcher(TABLE3_ROW_KEYWORDS, TABLE3_ROW_LABELS, TABLE3_EXACT_LABELS)
+# "(七)总计" is a keyword too: in flattened or glued text a blank row's label runs into it ("(六)其他处理(七)总计"),
+# and the last keyword names the row.
+_T3 = RowMatcher({**TABLE3_ROW_KEYWORDS, "results_total": r"\(七\)[总合]计"}, TABLE3_ROW_LABELS, TABLE3_EXACT_LABELS)
 _T4 = RowMatcher(TABLE4_BLOCK_KEYWORDS, {})
 
-# Rows only the 2021 format prints (its (六)其他处理 split in three); 其他 alone is too common a word to count.
-_T3_2021_LABELS = {"other_no_correction", "other_unpaid_fee"}
+# Rows only the 2021 format prints (its (六)其他处理 split in three; a "3.其他" row counts only with values).
+_T3_2021_LABELS = {"other_no_correction", "other_unpaid_fee", "other_other"}
 # Column equations of table 3 (R3.1, R3.2 per format), used to settle glued rows.
 _T3_EQUATIONS: dict[Format, list[glued.Equation]] = {
     fmt: [
@@ -65,13 +68,11 @@ _T3_EQUATIONS: dict[Format, list[glued.Equation]] = {
 }
 
 
-def _region(doc: Document, start: int, end: int) -> tuple[list[Group], bool]:
-    """The region's groups, and whether it is glued crawler text."""
-    return group(tokenize(doc.norm, start, end)), is_glued(doc.norm, start, end)
-
-
-def _no_identity(cols: tuple[str, ...], values: list[int | float | None]) -> bool:
-    return True  # table 2 has no identity: a run is read only when its digits split one way
+def _region(doc: Document, start: int, end: int) -> tuple[list[Group], bool, bool | None]:
+    """The region's groups, whether it is glued crawler text, and whether its pipe rows' end pieces are
+    cells (``tails_are_cells``)."""
+    lines = tokenize(doc.norm, start, end)
+    return reattach(group(lines)), is_glued(doc.norm, start, end), tails_are_cells(doc.norm, start, end)
 
 
 def _r33(cols: tuple[str, ...], values: list[int | float | None]) -> bool:
@@ -101,8 +102,8 @@ def _table2_format(groups: list[Group], rows: Rows) -> tuple[Format | None, str]
 
 
 def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
-    groups, is_run = _region(doc, start, end)
-    groups = settle_tails(groups, bool(tails_are_cells(groups)))
+    groups, is_run, tails = _region(doc, start, end)
+    groups = settle_tails(groups, bool(tails))
     out = ParsedTable(None, None)
     rows = match_rows(groups, _T2, out)
     fmt, header = _table2_format(groups, rows)
@@ -117,10 +118,9 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
     units: dict[str, str | None] = {}
     if fmt == "2021":
         units["amount"] = "万元" if "万元" in header else AMOUNT_COLUMNS[("fees", "amount")]
-    filler = Filler(doc, "table2", TABLE2_COLUMNS[fmt], units, out, _no_identity if is_run else None)
+    filler = Filler(doc, "table2", TABLE2_COLUMNS[fmt], units, out, None, glued=is_run)
     out.data = fill(rows, filler)
-    for key in filler.ambiguous:
-        filler.problem("error", key, f"row '{key}' has run-together digits that split several ways; not filled")
+    _settle_glued(filler, out.data, (), [], {})
     for key in sorted(rows.keys() - TABLE2_COLUMNS[fmt].keys()):
         extra = next((g for g in rows[key] if g.n_values), None)
         if extra is not None:
@@ -129,24 +129,32 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
     return out
 
 
-def _table3_format(rows: Rows) -> Format | None:
-    """From the result rows the table prints, blank or not: (六)其他处理 in three rows (2021) or one (2019)."""
-    if rows.keys() & _T3_2021_LABELS or any(g.n_values for g in rows.get("other_other", ())):
+_T3_2021_WORDS = re.compile(TABLE3_ROW_KEYWORDS["other_no_correction"] + "|" + TABLE3_ROW_KEYWORDS["other_unpaid_fee"])
+_T3_2019_WORDS = re.compile(r"其他(?:处.|.理)")  # (六)其他处理, one character misread at most
+
+
+def _table3_format(groups: list[Group], rows: Rows) -> Format | None:
+    """From the result-row labels the table prints, blank or not: (六)其他处理 in three rows (2021) or one
+    (2019). All label text counts: in flattened text a blank row's label runs into the next row's."""
+    labels = "".join(g.label_text for g in groups)
+    if rows.keys() & _T3_2021_LABELS or _T3_2021_WORDS.search(labels):
         return "2021"
-    return "2019" if "other_handling" in rows else None
+    if "other_handling" in rows or _T3_2019_WORDS.search(labels):
+        return "2019"
+    return None
 
 
 def parse_table3(doc: Document, start: int, end: int, stated: Mapping[str, int] | None = None) -> ParsedTable:
     """``stated``: numbers the prose gives for table-3 cells ("new_received.total" -> 70), used only to settle
     glued digit runs that split several ways."""
-    groups, is_run = _region(doc, start, end)
-    groups = settle_tails(groups, bool(tails_are_cells(groups)))
+    groups, is_run, tails = _region(doc, start, end)
+    groups = settle_tails(groups, bool(tails))
     out = ParsedTable(None, None)
     rows = match_rows(groups, _T3, out)
     if not rows:
         out.problems.append(TableProblem("S1", "warning", "table3: no row of table 3 was found", "table3"))
         return out
-    fmt = _table3_format(rows)
+    fmt = _table3_format(groups, rows)
     if fmt is None:
         message = "table3: its format cannot be told: no (六)其他处理 row was found; cells not filled"
         out.problems.append(TableProblem("S1", "warning", message, "table3"))
@@ -157,10 +165,9 @@ def parse_table3(doc: Document, start: int, end: int, stated: Mapping[str, int] 
     eight = len(TABLE3_COLUMNS_WITH_SUBTOTAL)
     subtotal = "小计" in header or (bool(widths) and widths.most_common(1)[0][0] == eight)
     columns = TABLE3_COLUMNS_WITH_SUBTOTAL if subtotal else TABLE3_COLUMNS
-    filler = Filler(doc, "table3", {key: columns for key in TABLE3_ROWS[fmt]}, {}, out, _r33 if is_run else None)
+    filler = Filler(doc, "table3", {key: columns for key in TABLE3_ROWS[fmt]}, {}, out, _r33, glued=is_run)
     out.data = fill(rows, filler)
-    if filler.ambiguous:
-        _settle_glued(filler, out.data, columns, _T3_EQUATIONS[fmt], stated or {})
+    _settle_glued(filler, out.data, columns, _T3_EQUATIONS[fmt], stated or {})
     return out
 
 
@@ -171,18 +178,26 @@ def _settle_glued(
     equations: list[glued.Equation],
     stated: Mapping[str, int],
 ) -> None:
-    """Glued rows that split several ways, settled together by the column identities and the prose."""
-    options = {k: [[cell(filler.doc, t, None)["value"] for t in c] for c in cs] for k, cs in filler.ambiguous.items()}
+    """Rows of run-together digits, settled together: each row's splits that fit its own identity, then the
+    column identities and the prose over all of them. A row is filled only when one split is left; when no
+    choice adds up, the printed table does not, and none is trusted."""
+    if not filler.runs:
+        return
+    options = {k: [[cell(filler.doc, t, None)["value"] for t in c] for c in cs] for k, (_, cs) in filler.runs.items()}
     fixed = {k: {c: v["value"] for c, v in row.items()} for k, row in data.items()}
     pins = {(path.split(".")[0], path.split(".")[1]): v for path, v in stated.items() if path.count(".") == 1}
-    chosen = glued.resolve(fixed, options, columns, equations, pins)  # type: ignore[arg-type]
-    for key, candidates in filler.ambiguous.items():
-        if key in chosen:
-            data[key] = filler.row(key, columns, candidates[chosen[key]])
-            message = f"row '{key}' read from run-together digits, the split fixed by the column sums and the prose"
-            filler.problem("warning", key, message)
+    if equations:
+        chosen = glued.resolve(fixed, options, columns, equations, pins)  # type: ignore[arg-type]
+    else:
+        chosen = {k: 0 for k, cs in options.items() if len(cs) == 1}
+    for key, (g, candidates) in filler.runs.items():
+        run = " ".join(t.text for t in g.values if t.kind == VALUE)
+        if chosen is not None and key in chosen:
+            data[key] = filler.row(key, filler.columns[key], candidates[chosen[key]])
+            filler.problem("warning", key, f"row '{key}' read from run-together digits '{run}': one split fits", g)
         else:
-            filler.problem("error", key, f"row '{key}' has run-together digits that split several ways; not filled")
+            why = "no split adds up with the rest of the table" if chosen is None else "they split several ways"
+            filler.problem("error", key, f"row '{key}' has run-together digits '{run}' and {why}; not filled", g)
 
 
 def _table4_rowwise(groups: list[Group], out: ParsedTable, doc: Document) -> bool:
@@ -231,13 +246,12 @@ def _table4_values(groups: list[Group], n: int) -> tuple[Token, ...]:
 
 
 def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
-    raw, is_run = _region(doc, start, end)
+    raw, is_run, tails = _region(doc, start, end)
     out = ParsedTable(None, None)
     header = compact("".join(t.text for g in raw for t in g.labels))
     if "行政复议" not in header or not ("行政诉讼" in header or "起诉" in header):
         out.problems.append(TableProblem("S1", "warning", "table4: no 行政复议/行政诉讼 header was found", "table4"))
         return out
-    tails = tails_are_cells(raw)
     if _table4_rowwise(settle_tails(raw, bool(tails)), out, doc):
         return out
     n = len(TABLE4_BLOCKS) * len(TABLE4_COLUMNS)

@@ -6,6 +6,7 @@ defines. A row whose value count does not fit is reported, never guessed.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,10 +14,10 @@ from dataclasses import dataclass, field
 from ..ingest import Document
 from ..schema import Severity
 from ..spec import Format
-from . import glued
+from . import glued as glued_digits
 from .grouping import Group
 from .labels import RowMatcher
-from .tokens import _PARSED, EMPTY, PIPE, PIPE_TAIL, VALUE, Token, parse_value
+from .tokens import _PARSED, EMPTY, GARBLED, PIPE, PIPE_TAIL, VALUE, Token, parse_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,8 @@ def match_rows(groups: list[Group], matcher: RowMatcher, out: ParsedTable) -> Ro
             rows.setdefault(key, []).append(g)
     order = matcher.order
     for i, g in enumerate(groups):
-        if hits[i] is not None or not g.n_values or not g.labels:
+        blank_row = bool(g.values) and g.values[-1].delimited > 0  # a tab/pipe row printed all blank
+        if hits[i] is not None or not g.labels or not (g.n_values or blank_row):
             continue
         before = next((hits[j] for j in range(i - 1, -1, -1) if hits[j] in order), None)
         after = next((hits[j] for j in range(i + 1, len(groups)) if hits[j] in order), None)
@@ -87,7 +89,7 @@ def match_rows(groups: list[Group], matcher: RowMatcher, out: ParsedTable) -> Ro
         hi = order.index(after) if after else len(order)
         candidates = [k for k in order[lo:hi] if k not in rows]
         key = matcher.between(g, candidates) if candidates else None
-        if key is None:
+        if key is None and g.n_values:  # a blank row (or a header) is matched only between its neighbours
             hit = matcher.match(g, fuzzy=True)
             key = hit[0] if hit else None
         if key is not None:
@@ -112,23 +114,16 @@ def settle_tails(groups: list[Group], as_cells: bool) -> list[Group]:
     return out
 
 
-def tails_are_cells(groups: list[Group]) -> bool | None:
-    """How the table's pipe rows end, from rows whose last cell is printed: with a pipe after it (False: the
-    end piece is nothing), or without (True: an empty end piece is a blank cell). None when no row shows it."""
-    trailing = separator = 0
-    for g in groups:
-        values = g.values
-        if not values or values[0].delimited < PIPE:
-            continue
-        if values[-1].delimited == PIPE_TAIL:
-            trailing += len(values) > 1 and values[-2].kind == VALUE
-        elif values[-1].kind == VALUE:
-            separator += 1
-    if trailing and not separator:
-        return False
-    if separator and not trailing:
-        return True
-    return None
+_OPEN_PIPE_ROW = re.compile(r"^[^\n|]*\|[^\n]*[^|\s][ \t]*$", re.M)
+
+
+def tails_are_cells(norm: str, start: int, end: int) -> bool | None:
+    """How the region's pipe rows end. A row that ends with a cell and no pipe after it shows cells joined by
+    ' | ' (True: an empty end piece is a blank last cell); rows that all end with a pipe show a trailing pipe
+    (False: the end piece is nothing). None when there is no pipe row."""
+    if norm.find("|", start, end) < 0:
+        return None
+    return _OPEN_PIPE_ROW.search(norm, start, end) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +153,7 @@ _NO_PADDING = _Padding({}, None)
 
 def _full_row_start(g: Group, n: int) -> int | None:
     """Index of the first value of a delimited row that prints all its n values side by side."""
-    if g.n_values != n or not g.values or not g.values[0].delimited:
+    if not n or g.n_values != n or not g.values or not g.values[0].delimited:
         return None
     kinds = [t.kind for t in g.values]
     first = kinds.index(VALUE)
@@ -239,8 +234,9 @@ class Filler:
     columns: dict[str, tuple[str, ...]]
     units: dict[str, str | None]
     out: ParsedTable
-    identity: Identity | None = None  # set for crawler text with glued cells
-    ambiguous: dict[str, list[list[Token]]] = field(default_factory=dict)  # glued rows with several splits
+    identity: Identity | None = None  # the row identity glued digit runs must satisfy (None: table 2, none)
+    glued: bool = False  # crawler text whose cells ran together
+    runs: dict[str, tuple[Group, list[list[Token]]]] = field(default_factory=dict)  # glued rows: their splits
 
     def problem(self, severity: Severity, key: str, message: str, g: Group | None = None) -> None:
         span = label_span(g) if g is not None else None
@@ -252,22 +248,16 @@ class Filler:
             col: cell(self.doc, tok, units.get(col) if units else None) for col, tok in zip(cols, vals, strict=True)
         }
 
-    def glued(self, key: str, cols: tuple[str, ...], g: Group) -> list[Token] | None:
-        """A row of crawler text whose digits ran together: kept only when one split fits its identity."""
-        assert self.identity is not None
-        found = glued.row_splits(g.values, len(cols), cols, self.identity)
+    def split_glued(self, key: str, cols: tuple[str, ...], g: Group) -> None:
+        """A row of crawler text whose digits ran together: its splits that fit the row identity are kept in
+        ``runs`` for the table to settle (``parse``), or the row is refused."""
+        found = glued_digits.row_splits(g.values, len(cols), cols, self.identity)
         if found is None:
             self.problem("error", key, f"row '{key}' has digits run together that split too many ways; not filled", g)
-            return None
-        if len(found) == 1:
-            run = " ".join(t.text for t in g.values if t.kind == VALUE)
-            self.problem("warning", key, f"row '{key}' read from run-together digits '{run}' (one split fits)", g)
-            return found[0]
-        if found:
-            self.ambiguous[key] = found
-        else:
+        elif not found:
             self.problem("error", key, f"row '{key}' has run-together digits no split of which adds up; not filled", g)
-        return None
+        else:
+            self.runs[key] = (g, found)
 
 
 def fill(rows: Rows, filler: Filler) -> RawTable:
@@ -282,12 +272,9 @@ def fill(rows: Rows, filler: Filler) -> RawTable:
         fitting = [(g, v) for g in candidates if (v := _cells_of(g, len(cols), padding, full_width)) is not None]
         if not fitting:
             g = candidates[0]
-            vals = filler.glued(key, cols, g) if filler.identity and g.n_values else None
-            if vals is not None:
-                data[key] = filler.row(key, cols, vals)
-            elif key not in filler.ambiguous and not any(
-                p.path == f"{filler.table}.{key}" for p in filler.out.problems
-            ):
+            if filler.glued and g.n_values:
+                filler.split_glued(key, cols, g)
+            else:
                 filler.problem(
                     "error",
                     key,
@@ -298,5 +285,13 @@ def fill(rows: Rows, filler: Filler) -> RawTable:
             continue
         if sum(1 for g, _ in fitting if g.n_values) > 1:
             filler.problem("warning", key, f"row '{key}' appears twice; the first is kept", fitting[1][0])
+        misread = [t.text for t in fitting[0][1] if t.kind == GARBLED]
+        if misread:
+            what = (
+                f"a value that cannot be read ({misread[0]!r})" if misread[0] else "a blank whose column cannot be told"
+            )
+            message = f"row '{key}' has {what}; not filled"
+            filler.problem("error", key, message, fitting[0][0])
+            continue
         data[key] = filler.row(key, cols, fitting[0][1])
     return data

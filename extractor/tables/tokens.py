@@ -8,12 +8,14 @@ digit run that may hold several cells is then split by the table's identities (`
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
 LABEL = 0
 VALUE = 1
 EMPTY = 2
+GARBLED = 4  # a number OCR misread ("1O", "-O", "22l"): it holds a cell's place but its value is unknown
 
 # Token.delimited: how the token's line was split into cells.
 FLAT = 0  # flattened text: whitespace-separated, no empty cells
@@ -24,6 +26,7 @@ PIPE = 2
 PIPE_TAIL = 3
 
 _VALUE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|件|个|项|条|次)?|/|\\|[—―]+|-{1,2}|–|无")
+_GARBLED = re.compile(r"[+-]?(?=[\d.,]*[OoIl])[\dOoIl.,]{1,12}")
 _NUMBER = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)(万元|元|件|个|项|条|次)?")
 _PAGE_NUMBER = re.compile(
     r"[ \t]*(?:[-—–~_]+[ \t]*\d{1,4}[ \t]*[-—–~_]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
@@ -37,6 +40,8 @@ _GLUED_JOIN = re.compile(r"(?!第)[\u4e00-\u9fff)）”]\d[\d.]*[\u4e00-\u9fff(�
 # In glued text: a number; "1." / "2、" opening a label is an enumerator, and "2021年" or "第3" are words.
 _GLUED_PIECE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?")
 _ENUMERATOR_AFTER = re.compile(r"[.、](?=[^\d\s])")
+# Where one glued label ends and the next begins: at an enumerator ("(七)总计", "四、结转…").
+_LABEL_START = re.compile(r"(?<=.)(?=\([一二三四五六七八九十]\)|[一二三四五六七八九十]、)")
 _WORD_AFTER = re.compile(r"[年月日号%‰条款项]")
 
 
@@ -79,7 +84,7 @@ _new = tuple.__new__
 def _kind(text: str) -> int:
     kind = _KIND.get(text)
     if kind is None:
-        kind = VALUE if _VALUE.fullmatch(text) else LABEL
+        kind = VALUE if _VALUE.fullmatch(text) else GARBLED if _GARBLED.fullmatch(text) else LABEL
         if kind == LABEL and (" " in text or "\t" in text) and any(_VALUE.fullmatch(p) for p in text.split()):
             kind = SPLIT
         if len(_KIND) < 65536:
@@ -88,13 +93,16 @@ def _kind(text: str) -> int:
 
 
 def is_glued(norm: str, start: int, end: int) -> bool:
-    """Whether a table region is crawler text with its cells glued together (labels touching digits)."""
-    joins = _GLUED_JOIN.finditer(norm, start, end)
-    return sum(1 for _, _ in zip(range(3), joins, strict=False)) == 3
+    """Whether a table region is crawler text with its cells glued together: labels touching digits three
+    times, or once in a region that is part of one run-on line (a short table 4 before "五、")."""
+    joins = _GLUED_JOIN.finditer(norm, start, min(end + 1, len(norm)))
+    found = sum(1 for _, _ in zip(range(3), joins, strict=False))
+    return found == 3 or (found > 0 and norm.find("\n", start, end) < 0)
 
 
 def _glued_pieces(text: str, pos: int, line: int, out: list[Token]) -> None:
-    """A glued piece ("本年新收…数量15130000154二、上年结转") cut into label and value tokens."""
+    """A glued piece ("本年新收…数量15130000154二、上年结转") cut into label and value tokens; labels are
+    cut again where an enumerator opens the next one, so each row's own label is its last."""
     label_from = 0
     for m in _GLUED_PIECE.finditer(text):
         s, e = m.start(), m.end()
@@ -106,11 +114,18 @@ def _glued_pieces(text: str, pos: int, line: int, out: list[Token]) -> None:
             if e == s:
                 continue
         if s > label_from:
-            out.append(_new(Token, (LABEL, text[label_from:s], pos + label_from, pos + s, line, FLAT)))
+            _glued_labels(text, label_from, s, pos, line, out)
         out.append(_new(Token, (VALUE, text[s:e], pos + s, pos + e, line, FLAT)))
         label_from = e
     if label_from < len(text):
-        out.append(_new(Token, (LABEL, text[label_from:], pos + label_from, pos + len(text), line, FLAT)))
+        _glued_labels(text, label_from, len(text), pos, line, out)
+
+
+def _glued_labels(text: str, start: int, end: int, pos: int, line: int, out: list[Token]) -> None:
+    cuts = [start, *(m.start() for m in _LABEL_START.finditer(text, start, end)), end]
+    for a, b in itertools.pairwise(cuts):
+        if b > a:
+            out.append(_new(Token, (LABEL, text[a:b], pos + a, pos + b, line, FLAT)))
 
 
 def _split_tokens(norm: str, start: int, end: int, line: int, delimited: int, out: list[Token], glued: bool) -> None:
@@ -131,8 +146,12 @@ def _split_tokens(norm: str, start: int, end: int, line: int, delimited: int, ou
         out.append(_new(Token, (LABEL if kind == SPLIT else kind, text, pos, pos + len(text), line, delimited)))
 
 
-def _cell_tokens(norm: str, line: str, line_start: int, line_no: int, sep: str, markdown: bool) -> list[Token]:
-    """The cells of a tab or pipe row, blanks kept; a pipe row's empty end piece becomes a PIPE_TAIL token."""
+def _cell_tokens(
+    norm: str, line: str, line_start: int, line_no: int, sep: str, markdown: bool, width: int = 0
+) -> list[Token]:
+    """The cells of a tab or pipe row, blanks kept; a pipe row's empty end piece becomes a PIPE_TAIL token. A
+    markdown row with fewer cells than its table's ``width`` lost a cell: its blanks cannot be placed, so they
+    become GARBLED (a row holding one is refused)."""
     tokens: list[Token] = []
     cells = line.split(sep)
     how = TAB if sep == "\t" else PIPE
@@ -162,6 +181,8 @@ def _cell_tokens(norm: str, line: str, line_start: int, line_no: int, sep: str, 
         else:
             lead = cell_start if stripped is cell else cell_start + cell.index(stripped)
             tokens.append(_new(Token, (kind, stripped, lead, lead + len(stripped), line_no, how)))
+    if width and len(cells) < width:
+        return [t._replace(kind=GARBLED) if t.kind == EMPTY else t for t in tokens]
     if tail >= 0 and any(t.kind == VALUE for t in tokens):
         tokens.append(_new(Token, (EMPTY, "", tail, tail, line_no, PIPE_TAIL)))
     return tokens
@@ -178,6 +199,7 @@ def tokenize(norm: str, start: int, end: int) -> list[list[Token]]:
     # elsewhere "  | 3 | ..." opens with a blank cell.
     markdown = _MARKDOWN_RULE.search(norm, start, end) is not None
     glued = is_glued(norm, start, end)
+    width = 0  # cells of the current markdown table, from its |---| rule
     for line in norm[start:end].split("\n"):
         line_no += 1
         line_start = pos
@@ -185,10 +207,12 @@ def tokenize(norm: str, start: int, end: int) -> list[list[Token]]:
         if not line or line.isspace():
             continue
         if _MAYBE_NOISE.search(line) and (_PAGE_NUMBER.fullmatch(line) or _RULE_LINE.fullmatch(line)):
+            if markdown and line.count("|") > 1:
+                width = line.strip().strip("|").count("|") + 1
             continue
         sep = "\t" if "\t" in line else ("|" if "|" in line else None)
         if sep is not None:
-            tokens = _cell_tokens(norm, line, line_start, line_no, sep, markdown)
+            tokens = _cell_tokens(norm, line, line_start, line_no, sep, markdown, width if sep == "|" else 0)
         else:
             tokens = []
             stripped = line.strip()
