@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING
 
 from . import __version__
 from .channels import extract_fee, extract_platforms
+from .claims import stated_table3
 from .crosscheck import check_fee_stated, check_prose, check_sections
 from .errors import InputError, ModelError, NotAReportError
 from .ingest import Document
@@ -49,7 +51,7 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
     sections = find_sections(doc)
     t1 = perf_counter()
     t2 = _parse(sections, "table2", doc, parse_table2)
-    t3 = _parse(sections, "table3", doc, parse_table3)
+    t3 = _parse(sections, "table3", doc, partial(parse_table3, stated=lambda: stated_table3(doc, sections)))
     t4 = _parse(sections, "table4", doc, parse_table4)
     if len(sections) < 2 and t2.data is None and t3.data is None and t4.data is None:
         raise NotAReportError(

@@ -64,8 +64,8 @@ def row_splits(
     """The splits of a row's digit runs into its n cells that satisfy the row identity, as tokens whose spans
     cover each cell's digits. None when there are too many splits to try.
 
-    A blank cell vanishes from glued text, so a reading with a blank is an alternative too: with an identity
-    (tables 3, 4), a split into one cell fewer that fits it with the blank anywhere makes the row ambiguous;
+    A blank cell vanishes from glued text, so a reading with blanks is an alternative too: with an identity
+    (tables 3, 4), a split into one cell fewer that fits it (the blank counting 0) makes the row ambiguous;
     without one (table 2), any split into fewer cells does ("000" is 0/0/0; "100" may be 10/0 and a blank)."""
     runs = [t for t in values if t.kind == VALUE]
     if not runs or len(runs) > n:
@@ -125,11 +125,14 @@ def resolve(
     stated: Mapping[tuple[str, str], int],
 ) -> dict[str, int] | None:
     """Rows of ``ambiguous`` (each a list of candidate value rows) that the column equations and the stated
-    numbers (row, column) -> value pin to one candidate: row -> index. Rows left open are absent; None when a
-    row has no candidate left (the printed table does not add up, so no split can be trusted).
+    numbers (row, column) -> value pin to one candidate: row -> index. Rows left open are absent. None when a
+    row of the equations is missing, or a row has no candidate left: then the sums cannot vouch for any split
+    (a blank cell vanishes from glued text, and a split that fits its own row by chance must not pass).
 
     Candidates are pruned equation by equation until nothing changes: a candidate survives if some choice of
     the other rows makes the equation hold (sums of column vectors, searched forward and backward)."""
+    if any(r not in fixed and r not in ambiguous for left, right in equations for r in (*left, *right)):
+        return None  # a row is missing: the sums cannot vouch for any split
     alive = {
         row: {i for i, cand in enumerate(cands) if _agrees(row, cand, columns, stated)}
         for row, cands in ambiguous.items()
@@ -139,8 +142,6 @@ def resolve(
         changed = False
         for left, right in equations:
             terms = [(1, r) for r in left] + [(-1, r) for r in right]
-            if any(r not in fixed and r not in ambiguous for _, r in terms):
-                continue  # a row of this equation is missing: it proves nothing
             if not any(r in ambiguous for _, r in terms):
                 continue
             viable = _viable(terms, fixed, ambiguous, alive, columns)

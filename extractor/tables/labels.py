@@ -61,6 +61,10 @@ class RowMatcher:
         best = self.closest(text, self._choices, FUZZY_CUTOFF)
         return (best, "fuzzy") if best else None
 
+    def keys_in(self, text: str) -> set[str]:
+        """Every row whose keyword appears in ``text`` (label text with spaces removed)."""
+        return {m.lastgroup for m in self._regex.finditer(text) if m.lastgroup}
+
     def between(self, group: Group, candidates: list[str]) -> str | None:
         """The best of the rows the table's order leaves for this position (OCR-damaged labels)."""
         choices = {k: self._choices[k] for k in candidates if k in self._choices}

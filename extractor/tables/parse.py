@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ..ingest import Document
 from ..spec import (
@@ -144,9 +144,11 @@ def _table3_format(groups: list[Group], rows: Rows) -> Format | None:
     return None
 
 
-def parse_table3(doc: Document, start: int, end: int, stated: Mapping[str, int] | None = None) -> ParsedTable:
-    """``stated``: numbers the prose gives for table-3 cells ("new_received.total" -> 70), used only to settle
-    glued digit runs that split several ways."""
+def parse_table3(
+    doc: Document, start: int, end: int, stated: Callable[[], Mapping[str, int]] | None = None
+) -> ParsedTable:
+    """``stated``: gives the numbers the prose states for table-3 cells ("results_total.total" -> 69); called
+    only to settle glued digit runs that split several ways."""
     groups, is_run, tails = _region(doc, start, end)
     groups = settle_tails(groups, bool(tails))
     out = ParsedTable(None, None)
@@ -167,7 +169,13 @@ def parse_table3(doc: Document, start: int, end: int, stated: Mapping[str, int] 
     columns = TABLE3_COLUMNS_WITH_SUBTOTAL if subtotal else TABLE3_COLUMNS
     filler = Filler(doc, "table3", {key: columns for key in TABLE3_ROWS[fmt]}, {}, out, _r33, glued=is_run)
     out.data = fill(rows, filler)
-    _settle_glued(filler, out.data, columns, _T3_EQUATIONS[fmt], stated or {})
+    if filler.runs:
+        # A row whose label is printed with no digit after it in glued text is a blank row: it counts 0 in the
+        # sums that check the splits (it stays unfilled: it has no cell to show).
+        printed = _T3.keys_in("".join(g.label_text for g in groups))
+        blank = {k: dict.fromkeys(columns, 0) for k in TABLE3_ROWS[fmt] if k in printed and k not in out.data}
+        blank = {k: v for k, v in blank.items() if k not in filler.runs}
+        _settle_glued(filler, out.data, columns, _T3_EQUATIONS[fmt], stated() if stated else {}, blank)
     return out
 
 
@@ -177,6 +185,7 @@ def _settle_glued(
     columns: tuple[str, ...],
     equations: list[glued.Equation],
     stated: Mapping[str, int],
+    blank: Mapping[str, Mapping[str, int]] | None = None,
 ) -> None:
     """Rows of run-together digits, settled together: each row's splits that fit its own identity, then the
     column identities and the prose over all of them. A row is filled only when one split is left; when no
@@ -184,7 +193,7 @@ def _settle_glued(
     if not filler.runs:
         return
     options = {k: [[cell(filler.doc, t, None)["value"] for t in c] for c in cs] for k, (_, cs) in filler.runs.items()}
-    fixed = {k: {c: v["value"] for c, v in row.items()} for k, row in data.items()}
+    fixed = {k: {c: v["value"] for c, v in row.items()} for k, row in data.items()} | dict(blank or {})
     pins = {(path.split(".")[0], path.split(".")[1]): v for path, v in stated.items() if path.count(".") == 1}
     if equations:
         chosen = glued.resolve(fixed, options, columns, equations, pins)  # type: ignore[arg-type]
