@@ -60,7 +60,7 @@ _KINDS: tuple[_Kind, ...] = (
         "件",
     ),
     _Kind(
-        re.compile(r"结转(?:至|到)?(?:下一?年度?|\d{4}年)[^。;\n\d]{0,12}?(\d+)\s*件"),
+        re.compile(r"结转(?:至|到)?(?:下一?年度?|\d{4}年)[^。;\n\d]{0,12}?(\d+)\s*件|(\d+)\s*件(?:申请)?结转(?:至|到)?下一?年度"),
         "requests carried forward",
         ("table3.carried_forward.total",),
         "结转",
@@ -143,7 +143,7 @@ def claims(doc: Document, sections: dict[str, Section], table2_format: str | Non
             if norm.find(kind.trigger, start, end) < 0:
                 continue  # cheap test first: most reports state few of these
             for m in kind.pattern.finditer(norm, start, end):
-                stated = int(m.group(1)) if kind.pattern.groups else 0
+                stated = int(next(g for g in m.groups() if g is not None)) if kind.pattern.groups else 0
                 yield Claim(kind.what, kind.paths, stated, (m.start(), m.end()), kind.alternatives)
         if table2_format is None:
             continue
