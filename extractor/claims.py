@@ -60,7 +60,9 @@ _KINDS: tuple[_Kind, ...] = (
         "件",
     ),
     _Kind(
-        re.compile(r"结转(?:至|到)?(?:下一?年度?|\d{4}年)[^。;\n\d]{0,12}?(\d+)\s*件|(\d+)\s*件(?:申请)?结转(?:至|到)?下一?年度"),
+        re.compile(
+            r"结转(?:至|到)?(?:下一?年度?|\d{4}年)[^。;\n\d]{0,12}?(\d+)\s*件|(\d+)\s*件(?:申请)?结转(?:至|到)?下一?年度"
+        ),
         "requests carried forward",
         ("table3.carried_forward.total",),
         "结转",

@@ -17,6 +17,7 @@ from . import __version__
 from .channels import extract_fee, extract_platforms
 from .claims import stated_table3
 from .crosscheck import check_fee_stated, check_prose, check_sections
+from .edition import is_pre_2019, pre_2019_finding
 from .errors import InputError, ModelError, NotAReportError
 from .ingest import Document
 from .narrative import extract_overview, extract_problems, overview_intro
@@ -62,6 +63,7 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
     formats = Formats(table2=t2.format, table3=t3.format, table4=t3.format if t4.data is not None else None)
     t_tables = perf_counter()
     title = find_title(doc, min((s.start for s in sections.values()), default=0))
+    legacy = is_pre_2019(doc, title.year, any(t.data is not None for t in (t2, t3, t4)))
     overview = extract_overview(doc, sections.get("overview"))
     problems, improvements = extract_problems(doc, sections.get("problems_and_improvements"))
     platforms = extract_platforms(doc, overview, overview_intro(doc, sections.get("overview")))
@@ -96,9 +98,10 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
         info_processing_fee=fee,
         findings=[],
         provenance=Provenance(version=__version__, backend="rules"),
+        pre_2019=legacy,
     )
     t_build = perf_counter()
-    report.findings = [_problem_finding(p) for parsed in (t2, t3, t4) for p in parsed.problems]
+    report.findings = [_problem_finding(p) for parsed in (t2, t3, t4) for p in parsed.problems if not legacy]
     t_model = t_build
     if model is not None:
         report.provenance = Provenance(
@@ -113,7 +116,7 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
     report.findings += check_prose(doc, sections, tables, formats)
     other = sections.get("other_matters")
     report.findings += check_fee_stated((other.start, other.end) if other else None, fee, formats)
-    report.findings += check_sections(sections)
+    report.findings += [pre_2019_finding(title.year)] if legacy else check_sections(sections)
     t_end = perf_counter()
     report.provenance.timings_ms = {
         "sections": round((t1 - t0) * 1e3, 3),

@@ -199,6 +199,11 @@ class Report(BaseModel):
     info_processing_fee: Fee | None = None
     findings: list[Finding] = Field(default_factory=list)
     provenance: Provenance
+    pre_2019: bool = Field(
+        default=False,
+        description="True for a report in the format used before 2019 (no standard tables 2-4): its tables are "
+        "null by design, not missing.",
+    )
 
 
 class ErrorInfo(BaseModel):

@@ -53,7 +53,9 @@ def test_claims_received_may_count_the_applications_carried_over() -> None:
     text, values = _with("")
     assert values["carried"]  # new and new + carried differ
     both = int(values["new"] or 0) + int(values["carried"] or 0)
-    assert "table3.new_received.total" not in _n1(text.replace("全部按时答复", f"全区收到政府信息公开申请{both}件，全部按时答复"))
+    assert "table3.new_received.total" not in _n1(
+        text.replace("全部按时答复", f"全区收到政府信息公开申请{both}件，全部按时答复")
+    )
     text, _ = _with(f"全区收到政府信息公开申请{both + 1}件。")
     assert "table3.new_received.total" in _n1(text)
 
