@@ -20,7 +20,8 @@ from .crosscheck import check_fee_stated, check_prose, check_sections
 from .edition import is_pre_2019, pre_2019_finding
 from .errors import InputError, ModelError, NotAReportError
 from .ingest import Document
-from .narrative import extract_overview, extract_problems, overview_intro
+from .narrative import extract_overview, overview_intro
+from .problems import extract_problems
 from .readers import SUFFIXES, read
 from .schema import CellRef, ErrorInfo, FailureRecord, Finding, Formats, Provenance, Report, SectionInfo, Source, Usage
 from .sections import Section, find_sections, find_title
