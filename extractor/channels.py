@@ -1,12 +1,20 @@
-"""Publishing platforms named in the overview, and the 信息处理费 stated in section 六."""
+"""Publishing platforms named in the overview, as the report names them.
+
+Three readings, most specific first: the items of a publishing list ("主要通过政府门户网站、办公场所的宣传栏、
+《平潭时报》、电视广播等媒介发布" gives each item as printed), quoted account names ("“平潭发布”公众号"), then
+channel words standing alone ("政务新媒体", with their owner when one is attached: "实验区政府门户网站"). Not
+platforms: words inside a document title (《…政府网站…通知》), the category after 等 ("微信公众号等新媒体平台"),
+bare 网站/平台 (a site's pages, a platform's building), and lists that are mostly not channels
+("图文图表、在线访谈、H5等形式" are ways of explaining a policy).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .ingest import Document
-from .schema import Fee, Overview, Platform, PlatformKind
-from .sections import Section
+from .schema import Overview, Platform, PlatformKind
 
 _KIND_PATTERNS: tuple[tuple[PlatformKind, str], ...] = (
     (
@@ -22,106 +30,203 @@ _KIND_PATTERNS: tuple[tuple[PlatformKind, str], ...] = (
     ),
     ("website", r"政府门户网站|门户网站|政府网站|政务网站|新闻网站|(?:政府)?信息公开平台|政务公开平台|网站"),
     ("hotline", r"12345(?:热线)?|政务服务热线|服务热线|热线电话|咨询电话"),
-    ("other", r"广播电视|广播|电视台|报纸|报刊|新闻发布会|在线访谈"),
+    ("other", r"广播电视|电视广播|广播|电视台|电视|报纸|报刊|政府公报|新闻发布会|《[^》\n]{1,12}(?:报|刊)》"),
 )
 _KINDS: dict[str, PlatformKind] = {kind: kind for kind, _ in _KIND_PATTERNS}
 _PLATFORM = re.compile(
     # The look-ahead on first characters lets the regex engine skip most positions cheaply.
-    "(?=[便政为党信公查档图村务告示宣电L微抖快今头视新自社客A移门网1广报在服热咨])(?:"
+    "(?=[便政为党信公查档图村务告示宣电L微抖快今头视新自社客A移门网1广报在服热咨《])(?:"
     + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KIND_PATTERNS)
     + ")"
 )
-_QUOTED = re.compile(r"[“\"]([^”\"\n]{2,24}?(?:网|网站|公众号|平台|客户端|APP|号))[”\"]")
+_GENERIC = {"网站", "信息公开平台", "政务公开平台", "新媒体", "电视"}  # a channel only when owned or listed
+# A quoted account or site name: “平潭发布”公众号 (quotes kept: the suffix names the kind), “沁水县人民政府网”.
+_QUOTED = re.compile(
+    r"[“\"](?P<name>[^”\"\n]{2,20}?)[”\"](?P<suffix>微信公众号|公众号|微博|抖音号|头条号|视频号|客户端|APP|平台|网站)?"
+)
 _QUOTED_KIND: tuple[tuple[str, PlatformKind], ...] = (
     ("公众号", "new_media"),
+    ("微博", "new_media"),
     ("号", "new_media"),
     ("客户端", "new_media"),
     ("APP", "new_media"),
-    ("网", "website"),
     ("网站", "website"),
+    ("网", "website"),
     ("平台", "website"),
 )
-# The body that owns a website or a hall: "镇政府网站", "望溪镇人民政府信息公开平台". Stops at verbs.
-_OWNER = re.compile(
-    r"(?:[^\s,.;:，。、；：“”\"()（）通过利用依托在及和与等的了为把对向从将充分发挥借助线上下设立]{0,6}?"
-    r"(?:省|市|县|区|镇|乡|街道|村))?(?:人民)?(?:政府)?$"
+# A list of channels: items joined by 、 (the last maybe by 和/及/与), closed by 等 or the end of the clause.
+_LIST = re.compile(r"[^、,。;:\n()“”]{1,24}(?:、[^、,。;:\n()]{1,24})+")
+_LEAD = re.compile(r".*(?:通过|依托|利用|借助|发挥|运用|用好|在|依靠|及时在|采取)")
+_LAST_JOIN = re.compile(r"以及|和|及|与")
+_TITLE = re.compile(r"《[^》\n]{0,60}》")
+# The body that owns a website or a hall: "镇政府网站", "实验区政府门户网站", "望溪镇人民政府信息公开平台". It
+# must open the phrase (after a preposition or a delimiter) and not be a verb phrase ("加强全区政府网站" names
+# 政府网站).
+_OWNER_BODY = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?(?:省|市|县|区|镇|乡|街道|村|实验区))?(?:人民)?(?:政府)?")
+_OWNER_AFTER = (
+    "通过",
+    "依托",
+    "利用",
+    "借助",
+    "登录",
+    "在",
+    "和",
+    "与",
+    "及",
+    "将",
+    "对",
+    "向",
+    "、",
+    ",",
+    "。",
+    ":",
+    ";",
 )
+_NOT_AN_OWNER = set(
+    "加强提升维护切实推进做开优规完建改落抓深拓充积注新一二三四五六对全各本我其该此将把向从为以由等的了是"
+)
+# Names that differ only by these words are one platform ("政府网站", "政府门户网站").
+_SAME_PLATFORM = re.compile(r"\s|门户|人民")
 _OWNED_KINDS = {"website", "service_hall", "bulletin_board"}
 
 
-def extract_platforms(doc: Document, overview: Overview, intro: tuple[int, int] | None) -> list[Platform]:
-    """Platforms the report says it publishes through: the overview's intro, 主动公开 and 平台 sub-items.
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    kind: PlatformKind
 
-    A category word right after 等 ("微信公众号等新媒体平台") is not a separate platform.
-    """
+
+def _kind_of(text: str) -> PlatformKind | None:
+    m = _PLATFORM.search(text)
+    return _KINDS[m.lastgroup] if m is not None and m.lastgroup else None
+
+
+def _list_items(
+    norm: str, start: int, end: int, titles: list[tuple[int, int]]
+) -> tuple[list[_Found], list[tuple[int, int]]]:
+    """Items of the publishing lists in the range, and the spans of every list seen (accepted or not). A list
+    counts when most of its items are channels, each ending with its channel word (its noun)."""
+    found: list[_Found] = []
+    seen: list[tuple[int, int]] = []
+    for m in _LIST.finditer(norm, start, end):
+        if any(ts <= m.start() < te for ts, te in titles):
+            continue
+        pieces, closed = _split_list(norm, m.start(), m.end())
+        seen.append((m.start(), m.end()))
+        items = [_item_span(norm, s, e, tail=not closed and i == len(pieces) - 1) for i, (s, e) in enumerate(pieces)]
+        channels = [(s, e) for s, e in items if e > s]
+        if len(channels) * 3 < len(pieces) * 2:
+            continue  # mostly not channels: ways of explaining a policy, say, not of publishing
+        for s, e in channels:
+            found.append(_Found(s, e, _kind_of(norm[s:e]) or "other"))
+    return found, seen
+
+
+def _split_list(norm: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
+    """The list's items, and whether 等 closes it: split on 、, the first cut after its preposition, the last
+    split on 和/及/与 when both halves name a channel, and cut at 等 (what follows names the category)."""
+    text = norm[start:end]
+    stop = text.find("等", text.rfind("、") + 1)
+    closed = stop >= 0
+    if closed:
+        end = start + stop
+        text = text[:stop]
+    cuts = [start - 1, *(start + i for i, ch in enumerate(text) if ch == "、"), end]
+    pieces = [(cuts[i] + 1, cuts[i + 1]) for i in range(len(cuts) - 1)]
+    lead = _LEAD.match(norm, pieces[0][0], pieces[0][1])
+    if lead is not None and lead.end() < pieces[0][1]:
+        pieces[0] = (lead.end(), pieces[0][1])
+    s, e = pieces[-1]
+    for j in _LAST_JOIN.finditer(norm, s, e):
+        if _kind_of(norm[s : j.start()]) and _kind_of(norm[j.end() : e]):
+            pieces[-1:] = [(s, j.start()), (j.end(), e)]
+            break
+    return pieces, closed
+
+
+def _item_span(norm: str, start: int, end: int, tail: bool) -> tuple[int, int]:
+    """An item as printed, up to the end of its last channel word; (start, start) when it is no channel item:
+    no channel word, or words after it (only the list's last item, with no 等, may trail a verb)."""
+    last = None
+    for m in _PLATFORM.finditer(norm, start, end):
+        last = m
+    while start < end and norm[start] in " \t":
+        start += 1
+    if last is None or (not tail and norm[last.end() : end].strip(' \t”"')):
+        return start, start
+    return start, last.end()
+
+
+def _owner_start(norm: str, region_start: int, s: int) -> int:
+    """Start of the owner right before a channel word at ``s`` (the shortest that opens the phrase), else s."""
+    for p in range(s - 1, max(region_start, s - 15) - 1, -1):
+        if norm[p] in _NOT_AN_OWNER or not _OWNER_BODY.fullmatch(norm, p, s):
+            continue
+        if p == region_start or any(norm.endswith(w, region_start, p) for w in _OWNER_AFTER):
+            return p
+    return s
+
+
+def _standalone(norm: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[_Found]:
+    """Channel words outside lists and quotes: owned, and not generic, inside a title or after 等."""
+    found: list[_Found] = []
+    for m in _PLATFORM.finditer(norm, start, end):
+        s = m.start()
+        if any(ts <= s < te for ts, te in taken) or norm[s - 1 : s] == "等":
+            continue
+        kind = _KINDS[m.lastgroup or "other"]
+        if kind in _OWNED_KINDS:
+            s = _owner_start(norm, start, s)
+        if s == m.start() and m.group() in _GENERIC:
+            continue
+        found.append(_Found(s, m.end(), kind))
+    return found
+
+
+def _quoted(norm: str, start: int, end: int) -> list[_Found]:
+    found = []
+    for m in _QUOTED.finditer(norm, start, end):
+        name, suffix = m.group("name"), m.group("suffix")
+        if suffix:
+            kind = next(k for end_word, k in _QUOTED_KIND if suffix.endswith(end_word))
+            found.append(_Found(m.start(), m.end(), kind))
+        elif name.endswith(("网站", "网", "客户端", "APP", "公众号")) and "尽" not in name:
+            kind = next(k for end_word, k in _QUOTED_KIND if name.endswith(end_word))
+            found.append(_Found(m.start("name"), m.end("name"), kind))
+    return found
+
+
+def extract_platforms(doc: Document, overview: Overview, intro: tuple[int, int] | None) -> list[Platform]:
+    """Platforms the report says it publishes through: the overview's intro, 主动公开 and 平台 sub-items."""
     regions = [intro] if intro else []
     for item in (overview.active_disclosure, overview.platforms):
         if item is not None:
             regions.append(item.span)
     norm = doc.norm
-    seen: set[str] = set()
-    found: list[Platform] = []
-
-    def add(name_start: int, name_end: int, kind: PlatformKind) -> None:
-        name = doc.text[name_start:name_end]
-        key = re.sub(r"\s", "", name)
-        if key not in seen:
-            seen.add(key)
-            found.append(Platform(name=name, kind=kind, span=(name_start, name_end)))
-
+    chosen: dict[str, _Found] = {}  # one platform per name; the longest wording of it, at its first place
+    first: dict[str, int] = {}
     for start, end in sorted(regions):
-        quoted: list[tuple[int, int]] = []
-        for m in _QUOTED.finditer(norm, start, end):
-            name = m.group(1)
-            kind = next(k for suffix, k in _QUOTED_KIND if name.endswith(suffix))
-            quoted.append((m.start(), m.end()))
-            add(m.start(1), m.end(1), kind)
-        for m in _PLATFORM.finditer(norm, start, end):
-            if any(qs <= m.start() < qe for qs, qe in quoted) or norm[m.start() - 1 : m.start()] == "等":
+        for f in _found(norm, start, end):
+            key = _SAME_PLATFORM.sub("", doc.text[f.start : f.end])
+            if not key:
                 continue
-            kind = _KINDS[m.lastgroup or "other"]
-            s = m.start()
-            if kind in _OWNED_KINDS:
-                owner = _OWNER.search(norm, max(start, s - 12), s)
-                if owner is not None:
-                    s = owner.start()
-            add(s, m.end(), kind)
-    return found
+            first.setdefault(key, len(first))
+            if key not in chosen or f.end - f.start > chosen[key].end - chosen[key].start:
+                chosen[key] = f
+    return [
+        Platform(name=doc.text[f.start : f.end], kind=f.kind, span=(f.start, f.end))
+        for f in sorted(chosen.values(), key=lambda f: first[_SAME_PLATFORM.sub("", doc.text[f.start : f.end])])
+    ]
 
 
-_FEE_WORD = re.compile(r"处理费|收费通知|信息公开收费|收费")
-_FEE_NONE = re.compile(
-    r"(?:未|没有|无|不)(?:产生|收取|发生|收)[^。;]{0,24}?(?:处理费|费用|收费)|(?:处理费|收费)[^。;]{0,8}?(?:为)?(?:0|零)(?:元|万元)?|"
-    r"未收取任何费用|(?:处理费|收费)[^。;]{0,6}?(?:情况)?[为:]?无"
-)
-_FEE_AMOUNT = re.compile(
-    r"(?:处理费|收费)[^。;\d]{0,16}?(\d+(?:\.\d+)?)\s*(万元|元)|(?:收取|产生)[^。;\d]{0,12}?(\d+(?:\.\d+)?)\s*(万元|元)[^。;]{0,8}处理费"
-)
-
-
-def extract_fee(doc: Document, other: Section | None) -> Fee | None:
-    """The 信息处理费: 0 when the report says none was charged, the amount when stated, None when silent."""
-    regions = [(other.body_start, other.end)] if other else []
-    regions.append((0, len(doc.norm)))
-    norm = doc.norm
-    for start, end in regions:
-        pos = start
-        while (m := _FEE_WORD.search(norm, pos, end)) is not None:
-            s = max(norm.rfind("。", start, m.start()), norm.rfind("\n", start, m.start())) + 1
-            s = max(s, start)
-            stop = min(i for i in (norm.find("。", m.end(), end), norm.find("\n", m.end(), end), end) if i >= 0)
-            e = stop + 1 if stop < end and norm[stop] == "。" else stop
-            pos = max(e, m.end())
-            sentence = norm[s:e]
-            if "处理费" not in sentence and "收费通知" not in sentence and "信息公开" not in sentence:
-                continue
-            while s < e and norm[s].isspace():
-                s += 1
-            amount = _FEE_AMOUNT.search(sentence)
-            if amount is not None and amount.group(1) not in ("0", None):
-                digits, unit = amount.group(1), amount.group(2)
-                value: int | float = float(digits) if "." in digits else int(digits)
-                return Fee(value=value, unit=unit, text=doc.text[s:e], span=(s, e))
-            if _FEE_NONE.search(sentence):
-                return Fee(value=0, unit="元", text=doc.text[s:e], span=(s, e))
-    return None
+def _found(norm: str, start: int, end: int) -> list[_Found]:
+    """Platforms of one region, in text order (see the module docstring)."""
+    titles = [
+        (m.start(), m.end()) for m in _TITLE.finditer(norm, start, end) if not m.group().endswith(("报》", "刊》"))
+    ]
+    quoted = _quoted(norm, start, end)
+    listed, lists = _list_items(norm, start, end, titles)
+    taken = titles + lists + [(f.start, f.end) for f in quoted]
+    listed = [f for f in listed if not any(q.start <= f.start < q.end or f.start <= q.start < f.end for q in quoted)]
+    return sorted([*quoted, *listed, *_standalone(norm, start, end, taken)], key=lambda f: f.start)

@@ -14,11 +14,12 @@ from time import perf_counter
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .channels import extract_fee, extract_platforms
+from .channels import extract_platforms
 from .claims import stated_table3
 from .crosscheck import check_fee_stated, check_prose, check_sections
 from .edition import is_pre_2019, pre_2019_finding
 from .errors import InputError, ModelError, NotAReportError
+from .fee import extract_fee
 from .ingest import Document
 from .narrative import extract_overview, overview_intro
 from .problems import extract_problems
