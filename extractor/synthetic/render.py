@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ..spec import Format
+from ..types import Format, Number
 from .grids import Grid, Ref, table2_grids, table3_grid, table4_grid
-from .values import Number, TableValues
+from .values import TableValues
 
 LAYOUTS = ("tab", "tab_merged", "pipe", "markdown", "cells", "pdf", "ocr")
 
