@@ -34,7 +34,8 @@ from rich.progress import (
 from rich.text import Text
 
 from . import __version__
-from .pipeline import DocIds, extract_path
+from .inputs import DocIds
+from .pipeline import extract_path
 from .schema import FailureRecord, Report
 
 if TYPE_CHECKING:
@@ -149,12 +150,8 @@ def run_batch(
 
         def write(record: Report | FailureRecord) -> None:
             nonlocal last_sync
-            if isinstance(record, FailureRecord):
-                record.config = config
-                if err is not None:
-                    err.print(f"[red]error:[/red] {_escape(record.error.message)}", soft_wrap=True)
-            else:
-                record.provenance.config = config
+            if isinstance(record, FailureRecord) and err is not None:
+                err.print(f"[red]error:[/red] {_escape(record.error.message)}", soft_wrap=True)
             out.write(record.model_dump_json() + "\n")
             out.flush()
             if time.monotonic() - last_sync >= FSYNC_EVERY_S and hasattr(out, "fileno"):
@@ -166,7 +163,7 @@ def run_batch(
                 observe(record)
             bar.update(task, advance=1, status=f"failed {summary.failed} · tokens {summary.tokens}")
 
-        _run(jobs(), stage, workers, write)
+        _run(jobs(), stage, workers, write, config)
     summary.wall_s = time.monotonic() - start
     return summary
 
@@ -179,10 +176,10 @@ class _RateColumn(ProgressColumn):
         return Text("" if speed is None else f"{speed:.1f} doc/s", style="progress.data.speed")
 
 
-def _run(jobs: Iterable[tuple[Path, str]], stage: ModelStage | None, workers: int, write) -> None:  # type: ignore[no-untyped-def]
+def _run(jobs: Iterable[tuple[Path, str]], stage: ModelStage | None, workers: int, write, config: str) -> None:  # type: ignore[no-untyped-def]
     if workers <= 1:
         for path, doc_id in jobs:
-            write(extract_path(path, doc_id, stage))
+            write(extract_path(path, doc_id, stage, config))
         return
     # With a model, twice as many documents are open as requests may be in flight (the client caps those at
     # ``workers``): while some documents parse or wait for a slot, the endpoint is never left idle.
@@ -190,7 +187,7 @@ def _run(jobs: Iterable[tuple[Path, str]], stage: ModelStage | None, workers: in
     with ThreadPoolExecutor(max_workers=threads) as pool:
         pending: set[Future[Report | FailureRecord]] = set()
         for path, doc_id in jobs:
-            pending.add(pool.submit(extract_path, path, doc_id, stage))
+            pending.add(pool.submit(extract_path, path, doc_id, stage, config))
             if len(pending) >= 2 * threads:  # bounded in flight: memory stays flat in the number of documents
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:

@@ -1,5 +1,5 @@
-"""Command line: ``extractor extract|validate|show|schema``. Records go to stdout or a file as JSON lines;
-progress, summaries and errors go to stderr."""
+"""The ``extractor`` command line. Records go to stdout or a file as JSON lines; progress, summaries and
+errors go to stderr. ``DESCRIPTION`` is what ``extractor --help`` prints."""
 
 from __future__ import annotations
 
@@ -16,22 +16,44 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .errors import ConfigError, ExtractorError, RecordError, UsageError
-from .pipeline import DocIds, extract_path, iter_inputs, revalidate
+from .evaluation.cli import add_arguments as add_eval_arguments
+from .inputs import DocIds, iter_inputs
+from .options import add_model_options, model_stage
+from .pipeline import extract_path, revalidate
 from .schema import FailureRecord, Report
 from .show import output_console, show
-from .validators import unknown_keys
+from .spec import unknown_keys
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _DETAIL_LIMIT = 50  # per-document summary rows; larger batches get totals only
 
+DESCRIPTION = """\
+Checked, grounded JSON from Chinese government annual reports on government information disclosure
+(政府信息公开工作年度报告): every cell of the three standard tables, the narrative, and findings from the
+validators. The deterministic core needs no model and no API key.
+
+exit status: 0 all good; 1 a document failed, a record has an error finding, or a score regressed;
+2 a usage or configuration error.
+"""
+EPILOG = """\
+examples:
+  extractor extract reports/ -o out.jsonl          one JSON record per document; re-running resumes
+  extractor show report.html                       one document's tables and findings
+  extractor eval                                   scores on the bundled and real gold sets
+  extractor rules                                  every rule a finding can name
+"""
+
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="extractor", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="extractor", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--version", action="version", version=f"extractor {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ex = sub.add_parser("extract", help="extract reports (files or folders) to JSON lines")
     ex.add_argument("paths", nargs="*", help="report files (.txt .md .html .pdf .docx) or folders searched recursively")
@@ -42,9 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--rpm", type=float, help="at most this many model requests a minute")
     ex.add_argument("--cache-dir", help="model response cache (default: ~/.cache/extractor/responses)")
     ex.add_argument("--no-cache", action="store_true", help="do not read or write the model response cache")
-    _model_options(ex)
+    add_model_options(ex)
 
-    va = sub.add_parser("validate", help="re-run the validators on extracted records")
+    va = sub.add_parser("validate", help="re-run the validators on extracted records (after a hand correction)")
     va.add_argument("records", help="a JSONL file written by 'extractor extract'")
     va.add_argument("-o", "--output", help="write the re-validated records here instead of stdout")
     va.add_argument("-q", "--quiet", action="store_true")
@@ -53,72 +75,21 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("file", help="a report file, or a JSONL file of extracted records")
     sh.add_argument("--doc-id", help="which record of a JSONL file (default: the first)")
 
-    ev = sub.add_parser("eval", help="score the extractor against the gold set, or compare two eval reports")
-    _model_options(ev)
-    ev.add_argument("--gold", default=None, help="gold folder (default: evals/gold of this checkout)")
-    ev.add_argument("--synthetic", type=int, metavar="N", help="score N generated reports instead of the gold set")
-    ev.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports")
-    ev.add_argument("--inputs", default="txt", help="synthetic input formats, comma-separated: txt,html,docx,pdf")
-    ev.add_argument("-o", "--output", help="write the eval report (JSON) here")
-    ev.add_argument("--markdown", help="also write a markdown rendering here (for a pull request)")
-    ev.add_argument("--compare", nargs=2, metavar=("BASE", "NEW"), help="diff two eval reports")
-    ev.add_argument("--tolerance", type=float, default=0.0, help="allowed drop of any score before exit 1")
-    ev.add_argument("--gold-schema", action="store_true", help="print the JSON Schema of gold files")
-
-    lm = sub.add_parser("local-model", help="the optional local model server (install the [local] extra)")
-    lm.add_argument("action", choices=["start", "stop", "status"])
-    lm.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 8765)")
-
     tx = sub.add_parser("text", help="print the text a file's spans index (HTML, PDF and DOCX are converted)")
     tx.add_argument("file")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of the output records")
     sc.add_argument("--failure", action="store_true", help="the schema of failure records instead")
+
+    ru = sub.add_parser("rules", help="list every rule a finding can name: id, severity, what it checks")
+    ru.add_argument("--markdown", action="store_true", help="as the markdown table of the README")
+
+    add_eval_arguments(sub.add_parser("eval", help="score against the gold sets, or compare two eval reports"))
+
+    lm = sub.add_parser("local-model", help="start, stop or check the optional local model server ([local] extra)")
+    lm.add_argument("action", choices=["start", "stop", "status"])
+    lm.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 8765)")
     return p
-
-
-def _model_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--backend",
-        choices=["rules", "llm", "local"],
-        default="rules",
-        help="rules: no model (default); llm: an OpenAI-compatible endpoint; local: the bundled local model",
-    )
-    p.add_argument("--model", help="model name (default: $EXTRACTOR_MODEL)")
-    p.add_argument("--base-url", help="endpoint (default: $OPENAI_BASE_URL, else OpenAI); key from $OPENAI_API_KEY")
-    p.add_argument("--mode", choices=["tools", "json", "json_schema"], default=None, help="instructor mode (tools)")
-    p.add_argument(
-        "--tables",
-        choices=["parse", "model", "both"],
-        default="parse",
-        help="parse: model only fills tables the parser could not read; model: model tables; "
-        "both: compare and report disagreements",
-    )
-    p.add_argument("--prompts", help="prompt folder (default: prompts/ of this checkout)")
-    p.add_argument("--timeout", type=float, help="seconds to wait for one model answer (default 180; local 900)")
-
-
-def model_stage(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The model stage the flags ask for, or None for the rules backend."""
-    if args.backend == "rules" and not (args.model or args.base_url or args.mode or args.prompts):
-        if args.tables != "parse":
-            raise UsageError("--tables needs --backend llm or local")
-        return None  # no model: the llm package (openai, instructor) is not even imported
-    from .llm.setup import build_stage
-
-    return build_stage(
-        args.backend,
-        args.model,
-        args.base_url,
-        args.mode,
-        args.tables,
-        args.prompts,
-        getattr(args, "port", None),
-        cache_dir=None if getattr(args, "no_cache", False) else getattr(args, "cache_dir", None) or "default",
-        rpm=getattr(args, "rpm", None),
-        timeout=args.timeout,
-        max_in_flight=getattr(args, "workers", None),
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -145,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .evaluation.cli import run_eval
 
             return run_eval(args, err)
+        if args.command == "rules":
+            return _rules(args)
         print(json.dumps((FailureRecord if args.failure else Report).model_json_schema(), ensure_ascii=False, indent=2))
         return EXIT_OK
     except OSError as exc:
@@ -161,6 +134,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FAILED
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from .rules import RULES, markdown_table
+
+    if args.markdown:
+        sys.stdout.write(markdown_table())
+        return EXIT_OK
+    t = Table(title="rules", title_justify="left", header_style="bold", show_lines=True)
+    for name in ("rule", "severity", "checks", "from", "emitted by"):
+        t.add_column(name, overflow="fold")
+    for r in RULES.values():
+        by = ", ".join(r.emitted_by) if r.emitted else "not yet emitted"
+        t.add_row(r.id, r.severity, Text(r.checks), "SPEC §4" if r.spec else "extractor", by)
+    output_console().print(t)
+    return EXIT_OK
 
 
 def _open_output(path: str | None, append: bool = False) -> IO[str]:
@@ -307,7 +296,8 @@ def _parse_record(path: str, line_no: int, line: str) -> Report | FailureRecord:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise RecordError(f"{path}:{line_no}: not an extractor record ({where}: {first['msg']})") from None
-    bad = unknown_keys(report.table2, report.table3, report.table4, report.format)
+    tables = {"table2": report.table2, "table3": report.table3, "table4": report.table4}
+    bad = unknown_keys(tables, report.format.table2, report.format.table3)
     if bad:
         raise RecordError(
             f"{path}:{line_no}: keys outside SPEC's vocabulary: {', '.join(bad[:5])}; fix them or re-extract"

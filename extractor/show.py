@@ -7,7 +7,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from .schema import Report, TableData
+from .schema import Cell, Report
 from .spec import (
     TABLE2_COLUMNS,
     TABLE3_COLUMNS,
@@ -16,6 +16,7 @@ from .spec import (
     TABLE4_BLOCKS,
     TABLE4_COLUMNS,
 )
+from .types import Table as Cells
 
 _STYLE = {"error": "bold white on red", "warning": "black on yellow"}
 
@@ -33,7 +34,7 @@ def _flagged(report: Report) -> dict[str, str]:
 def _table(
     title: str,
     table: str,
-    data: TableData | None,
+    data: Cells[Cell] | None,
     rows: tuple[str, ...],
     cols: tuple[str, ...],
     flagged: dict[str, str],
