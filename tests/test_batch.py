@@ -48,10 +48,12 @@ def test_batch_retries_429_500_timeout_and_malformed_answers(tmp_path: Path) -> 
             ["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out.jsonl"), "-q", "--no-cache", *_llm_args(server)]
         )
         assert code == 0
-        assert server.requests == 4 + 2 * 2  # each fault cost one extra request; 2 calls per document
+        requests = server.requests
     records = _records(tmp_path / "out.jsonl")
     assert sorted(r["doc_id"] for r in records) == ["r000", "r001"]
-    assert all("error" not in r and r["provenance"]["usage"]["calls"] == 2 for r in records)
+    assert all("error" not in r for r in records)
+    calls = sum(r["provenance"]["usage"]["calls"] for r in records)
+    assert requests == calls + len(faults)  # each fault was retried once; the records count only the calls
 
 
 @pytest.mark.parametrize("fault", ["500", "hang", "truncated"])
@@ -62,15 +64,20 @@ def test_batch_records_a_document_whose_calls_keep_failing_and_goes_on(tmp_path:
     )
     paths[1].write_text(marked, encoding="utf-8")
 
+    failing: list[int] = []
+
     def plan(number: int, body: dict[str, object]) -> str | None:
-        return fault if "故障标记" in json.dumps(body, ensure_ascii=False) else None  # every call of r001
+        if "故障标记" in json.dumps(body, ensure_ascii=False):  # r001's narrative call, each time it is sent
+            failing.append(number)
+            return fault
+        return None
 
     with TestServer(faults=plan, hang_s=2) as server:
         code = main(
             ["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out.jsonl"), "-q", "--no-cache", *_llm_args(server)]
         )
-        attempts = {"500": 5, "hang": 5, "truncated": 1}[fault]  # transport faults are retried, a cut answer not
-        assert server.requests == 2 + attempts + 1 + 2  # r001's overview call runs beside its failing narrative
+    # a transport fault is retried up to the client's 5 attempts; a cut-off answer is not retried
+    assert len(failing) == {"500": 5, "hang": 5, "truncated": 1}[fault]
     assert code == 1
     records = {r["doc_id"]: r for r in _records(tmp_path / "out.jsonl")}
     assert set(records) == {"r000", "r001", "r002"}

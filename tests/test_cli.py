@@ -24,7 +24,9 @@ def test_main_extract_bundled_documents_to_stdout(capsys: pytest.CaptureFixture[
     records = {r["doc_id"]: r for r in _records(out)}
     assert sorted(records) == sorted(p.stem for p in DOCUMENTS.glob("*.txt"))
     procurement = records["002_2581eebe3519dac9"]["table2"]["procurement"]["total_amount"]
-    assert procurement == {"value": 1596496.16, "raw": "1596496.16元", "span": procurement["span"], "unit": "元"}
+    start, end = procurement.pop("span")
+    assert procurement == {"value": 1596496.16, "raw": "1596496.16元", "unit": "元"}
+    assert (DOCUMENTS / "002_2581eebe3519dac9.txt").read_text(encoding="utf-8")[start:end] == "1596496.16元"
     assert records["001_8f8da80f034e246c"]["findings"][0]["rule"] == "N2"
     assert "5 documents: 5 ok, 0 failed, 0 already done; findings by rule: N2 warning: 1" in err
     assert "001_8f8da80f034e246c" in err  # the per-document table of a small batch
