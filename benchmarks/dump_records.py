@@ -30,19 +30,23 @@ import random
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.errors import ModelError  # noqa: E402
-from extractor.llm.client import LLMConfig  # noqa: E402
+from extractor.llm.client import LLMConfig, UsageCounter  # noqa: E402
 from extractor.llm.extract import ModelStage  # noqa: E402
+from extractor.llm.prompts import RenderedPrompt  # noqa: E402
 from extractor.pipeline import extract_path  # noqa: E402
 from extractor.spec import TABLE2_ROW_LABELS, TABLE3_ROW_LABELS, TABLE4_BLOCKS  # noqa: E402
 from extractor.synthetic import LAYOUTS, RULES, generate  # noqa: E402
 from extractor.synthetic.files import to_docx, to_html, to_pdf  # noqa: E402
 
+M = TypeVar("M", bound=BaseModel)
 _SENTENCE = re.compile(r"[^。；;\n]{6,}[。；;]?")
 _PLATFORM_WORDS = (
     ("政府网站", "website"),
@@ -63,15 +67,19 @@ class StandInModel:
     def __init__(self) -> None:
         self.config = LLMConfig(model="stand-in", base_url="http://stand-in/v1", mode="tools")
 
-    def complete(self, prompt: Any, response_model: type[Any], **options: Any) -> Any:
+    def complete(
+        self,
+        prompt: RenderedPrompt,
+        response_model: type[M],
+        max_tokens: int | None = None,
+        max_retries: int | None = None,
+        usage: UsageCounter | None = None,
+        cache_scope: str = "",
+    ) -> M:
         user = prompt.messages[-1]["content"]
         rng = random.Random(hashlib.sha256(user.encode()).hexdigest())
-        usage = options.get("usage")
         if usage is not None:
-            usage.calls += 1
-            usage.prompt_tokens += len(user)
-            usage.completion_tokens += 10
-            usage.total_tokens += len(user) + 10
+            usage.add(calls=1, prompt=len(user), completion=10, total=len(user) + 10)
         if "故障" in user or (prompt.name == "table3" and rng.random() < 0.3):
             raise ModelError(f"stand-in: no valid answer for prompt '{prompt.name}'")
         answer = getattr(self, "_" + prompt.name)(user, rng)
@@ -220,7 +228,7 @@ def main() -> int:
     for path in [*bundled, *real, *generated]:
         lines.append("rules\t" + _line(extract_path(path, path.stem)))
     for tables in ("parse", "both", "model"):
-        stage = ModelStage(StandInModel(), None, tables)  # type: ignore[arg-type]
+        stage = ModelStage(StandInModel(), None, tables)
         for path in stage_docs:
             lines.append(f"model-{tables}\t" + _line(extract_path(path, path.stem, stage)))
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")

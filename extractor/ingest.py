@@ -27,9 +27,9 @@ _CANDIDATES = ["gb18030", "utf_16_le", "utf_16_be", "big5", "utf_8"]
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 
 _MAGIC = (
-    (b"%PDF", "a PDF file", "PDF input is not supported yet: export its text layer to .txt"),
-    (b"PK\x03\x04", "a ZIP container (DOCX/XLSX?)", "save it as plain text (.txt) first"),
-    (b"\xd0\xcf\x11\xe0", "a legacy Office/WPS file", "save it as plain text (.txt) first"),
+    (b"%PDF", "a PDF file", "name it .pdf so the PDF reader reads its text layer"),
+    (b"PK\x03\x04", "a ZIP container (DOCX/XLSX?)", "name a DOCX file .docx; save anything else as .txt"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Office/WPS file", "save it as .docx or as plain text (.txt) first"),
     (b"\x89PNG", "a PNG image", "OCR the image to text first"),
     (b"\xff\xd8\xff", "a JPEG image", "OCR the image to text first"),
     (b"GIF8", "a GIF image", "OCR the image to text first"),
@@ -63,7 +63,8 @@ class Document:
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
-    """Decode report bytes, returning (text, encoding name). Raises an InputError naming ``path``."""
+    """Decode report bytes, returning (text, encoding name). Raises an InputError naming ``path``: a PDF,
+    DOCX or image reaching here was named as text (``readers.read`` sends .pdf/.docx to their readers)."""
     if not data.strip(b" \t\r\n\x00"):
         raise EmptyDocumentError(path, "the file is empty", "check the download or remove the file from the batch")
     if data.startswith(codecs.BOM_UTF8):

@@ -257,3 +257,10 @@ def test_main_eval_llm_backend_needs_a_model(
     monkeypatch.delenv("EXTRACTOR_MODEL", raising=False)
     assert main(["eval", "--backend", "llm"]) == 2
     assert "no model: pass --model or set EXTRACTOR_MODEL" in capsys.readouterr().err
+
+
+def test_committed_baseline_covers_both_gold_sets() -> None:
+    # CI compares a fresh `extractor eval` with this file: it must be a run over the same sets.
+    baseline = EvalReport.model_validate_json((GOLD_SETS["bundled"].parent / "baseline.json").read_text("utf-8"))
+    assert baseline.dataset == "gold sets: bundled, real" and set(baseline.groups) == {"bundled", "real"}
+    assert {c.name for c in baseline.cases} == {g.doc_id for f in GOLD_SETS.values() for g, _ in load_gold(f)}

@@ -51,7 +51,7 @@ def test_load_crlf_fullwidth_document_gives_spans_into_the_original(tmp_path: Pa
     report = extract_document(load(path), "r")
     assert report.table3 is not None
     cell = report.table3["new_received"]["total"]
-    assert text[cell["span"][0] : cell["span"][1]] == cell["raw"]
+    assert cell["span"] is not None and text[cell["span"][0] : cell["span"][1]] == cell["raw"]
     assert isinstance(cell["value"], int)
     assert cell["raw"] == str(cell["value"]).translate(digits)  # raw keeps the full-width digits printed
 

@@ -1,4 +1,5 @@
-"""Gold labels: what a careful reader finds in a document, one JSON file per document in evals/gold/.
+"""Gold labels: what a careful reader finds in a document, one JSON file per document in a gold set's folder
+(evals/gold/ for the bundled documents, evals/real/gold/ for the real ones).
 
 The format is this pydantic model (``extractor eval --gold-schema`` prints its JSON Schema, kept in
 evals/gold/schema.json). Gold is written by reading the document, never by copying extractor output.

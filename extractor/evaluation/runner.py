@@ -27,6 +27,7 @@ from ..readers import read
 from ..schema import Formats, NamedPlatform, Report
 from ..synthetic import LAYOUTS, RULES, SyntheticDoc, generate
 from ..synthetic.values import violations
+from ..types import Number, Table
 from .evaluators import DEFAULT_EVALUATORS, Case, Context, Evaluator, Score, metric, row_counts
 from .gold import Gold, GoldCell, GoldFee, GoldFinding, check_gold, load_gold
 
@@ -99,7 +100,7 @@ def gold_cases(folder: Path, group: str | None = None) -> list[Case]:
     return cases
 
 
-def _gold_table(values: dict[str, dict[str, int | float | None]], doc: SyntheticDoc, table: str) -> dict:  # type: ignore[type-arg]
+def _gold_table(values: Table[Number | None], doc: SyntheticDoc, table: str) -> Table[GoldCell]:
     return {
         row: {col: GoldCell(value=v, raw=doc.cells[f"{table}.{row}.{col}"][0]) for col, v in cols.items()}
         for row, cols in values.items()
@@ -124,7 +125,7 @@ def synthetic_gold(doc: SyntheticDoc, name: str) -> Gold:
         table4=_gold_table(tv.table4, doc, "table4"),
         problems=doc.problems,
         improvements=doc.improvements,
-        platforms=[NamedPlatform(name=n, kind=k) for n, k in doc.platforms],  # type: ignore[arg-type]
+        platforms=[NamedPlatform(name=n, kind=k) for n, k in doc.platforms],
         info_processing_fee=GoldFee(value=doc.fee),
         findings=[GoldFinding(rule=r, table=t) for r, t in sorted(violated, key=str)],
     )

@@ -30,7 +30,7 @@ from ..spec import (
 )
 from ..types import Format, Severity, Span, Table
 from .labels import RowMatcher, compact, header_hits, header_hits_fuzzy
-from .tokens import _PARSED, EMPTY, PIPE, VALUE, Group, Token, group, parse_value, tokenize
+from .tokens import EMPTY, PIPE, VALUE, Group, Token, group, parse_value, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +225,6 @@ def _fill(
 ) -> Table[Cell]:
     data: Table[Cell] = {}
     text = doc.text
-    parsed = _PARSED
     padding = _padding(rows, columns)
     full_width = len({len(cols) for cols in columns.values()}) == 1
     for key, cols in columns.items():
@@ -263,7 +262,7 @@ def _fill(
             if tok[0] == EMPTY:
                 row[col] = {"value": None, "raw": "", "span": (tok[2], tok[2])}
                 continue
-            value, printed_unit = parsed.get(tok[1]) or parse_value(tok[1])
+            value, printed_unit = parse_value(tok[1])  # cached: values repeat
             cell: Cell = {"value": value, "raw": text[tok[2] : tok[3]], "span": (tok[2], tok[3])}
             unit = printed_unit or (units.get(col) if units else None)
             if unit:
