@@ -3,8 +3,8 @@ the findings and the narrative."""
 
 from __future__ import annotations
 
+import rich.table
 from rich.console import Console, Group
-from rich.table import Table
 from rich.text import Text
 
 from .schema import Cell, Report
@@ -16,7 +16,7 @@ from .spec import (
     TABLE4_BLOCKS,
     TABLE4_COLUMNS,
 )
-from .types import Table as Cells
+from .types import Table
 
 _STYLE = {"error": "bold white on red", "warning": "black on yellow"}
 
@@ -34,14 +34,14 @@ def _flagged(report: Report) -> dict[str, str]:
 def _table(
     title: str,
     table: str,
-    data: Cells[Cell] | None,
+    data: Table[Cell] | None,
     rows: tuple[str, ...],
     cols: tuple[str, ...],
     flagged: dict[str, str],
-) -> Table | Text:
+) -> rich.table.Table | Text:
     if data is None:
         return Text(f"{title}: not read (see findings)", style="italic red")
-    t = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
+    t = rich.table.Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     t.add_column("row", style="cyan", no_wrap=True)
     for col in cols:
         t.add_column(col, justify="right")
@@ -63,12 +63,12 @@ def _table(
     return t
 
 
-def _table2(report: Report, flagged: dict[str, str]) -> Table | Text:
+def _table2(report: Report, flagged: dict[str, str]) -> rich.table.Table | Text:
     """Table 2's rows have different columns (documents / decisions / fees), so each cell says its column."""
     fmt2 = report.format.table2
     if report.table2 is None or fmt2 is None:
         return _table("table2", "table2", None, (), (), flagged)
-    t = Table(title=f"table2 ({fmt2})", title_justify="left", header_style="bold")
+    t = rich.table.Table(title=f"table2 ({fmt2})", title_justify="left", header_style="bold")
     t.add_column("row", style="cyan", no_wrap=True)
     width = max(len(cols) for cols in TABLE2_COLUMNS[fmt2].values())
     for i in range(width):
@@ -98,7 +98,7 @@ def render(report: Report) -> Group:
     parts.append(_table(f"table3 ({fmt3})", "table3", report.table3, TABLE3_ROWS[fmt3] if fmt3 else (), cols3, flagged))
     parts.append(_table("table4", "table4", report.table4, TABLE4_BLOCKS, TABLE4_COLUMNS, flagged))
     if report.findings:
-        ft = Table(title="findings", title_justify="left", header_style="bold")
+        ft = rich.table.Table(title="findings", title_justify="left", header_style="bold")
         for name in ("rule", "severity", "message"):
             ft.add_column(name, overflow="fold")
         for f in report.findings:

@@ -126,3 +126,16 @@ def test_main_extract_into_a_closed_pipe_stops_quietly() -> None:
         f'{sys.executable} -c "{code}" | head -c 20', shell=True, capture_output=True, text=True, timeout=60
     )
     assert len(proc.stdout) == 20 and "Traceback" not in proc.stderr
+
+
+def test_main_help_lists_every_command_in_plain_words(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ("extract", "validate", "show", "text", "schema", "rules", "eval", "local-model"):
+        assert f"\n    {command} " in out or f"\n    {command}\n" in out, command
+    assert "``" not in out and ":class:" not in out
+
+
+def test_main_eval_refuses_two_choices_of_documents(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--set", "real", "--synthetic", "3"]) == 2
+    assert "give one of them" in capsys.readouterr().err

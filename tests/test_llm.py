@@ -223,3 +223,18 @@ def test_model_stage_both_reports_where_model_and_parse_disagree() -> None:
     l1 = [f for f in report.findings if f.rule == "L1"]
     assert [(f.cells[0].path, f.expected, f.found) for f in l1] == [("table3.granted.total", 0, 4)]
     assert report.table3 is not None and report.table3["granted"]["total"]["value"] == 0  # the parse is kept
+
+
+def test_revalidate_keeps_the_model_findings_and_rechecks_the_cells() -> None:
+    from extractor.pipeline import revalidate
+
+    narrative = NarrativeOut(problems=[ProblemOut(text="网站访问速度慢，经常无法打开")], improvements=[])
+    stand_in = _StandIn({"narrative": narrative, "overview": OverviewOut(publishing_platforms=[])})
+    report, _ = _extract("000_709a8d8ff7e18c17", ModelStage(stand_in))
+    assert [f.rule for f in report.findings] == ["G1"]
+    assert report.table3 is not None
+    table3 = {row: dict(cols) for row, cols in report.table3.items()}
+    table3["granted"]["natural_person"] = Cell(value=2, raw="2", span=table3["granted"]["natural_person"]["span"])
+    again = revalidate(report.model_copy(update={"table3": table3}))  # a person corrected a cell
+    rules = [f.rule for f in again.findings]
+    assert rules[0] == "G1" and {"R3.2", "R3.3"} <= set(rules)  # the model's finding stays; the cells are rechecked

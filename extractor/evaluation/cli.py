@@ -69,9 +69,11 @@ def run_eval(args: argparse.Namespace, err: Console) -> int:
     if stage is not None:
         config = stage.llm.config
         report = report.model_copy(update={"mode": config.mode, "tables": stage.tables, "base_url": config.base_url})
-    from .render import markdown, table
+    from .render import markdown, tables
 
-    output_console().print(table(report))
+    console = output_console()
+    for t in tables(report):
+        console.print(t)
     if args.output:
         Path(args.output).write_text(report.model_dump_json(indent=1), encoding="utf-8")
     if args.markdown:
@@ -83,6 +85,8 @@ def _cases(args: argparse.Namespace, tmp: Path) -> tuple[list[Case], str]:
     """The cases the flags ask for, and the dataset's name (runs compare only over the same dataset)."""
     from .runner import GOLD_SETS, INPUT_FORMATS, gold_cases, synthetic_cases
 
+    if sum(map(bool, (args.sets, args.gold, args.synthetic is not None))) > 1:
+        raise UsageError("--set, --gold and --synthetic each choose the documents: give one of them")
     if args.synthetic is not None:
         if args.synthetic < 1:
             raise UsageError("--synthetic needs a positive number of documents")

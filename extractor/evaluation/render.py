@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -11,24 +12,29 @@ from .compare import Change, Tolerances
 from .evaluators import metric
 from .runner import EvalReport
 
-COLUMNS = (
+# Two groups, so that each terminal table fits 80 columns; markdown shows them side by side.
+TABLE_COLUMNS = (
     ("cells", "cells"),
     ("table2.cells", "t2"),
     ("table3.cells", "t3"),
     ("table4.cells", "t4"),
     ("wrong_values", "wrong"),
     ("formats", "fmt"),
-    ("problems.f1", "prob F1"),
-    ("improvements.f1", "impr F1"),
-    ("platforms.f1", "plat F1"),
-    ("fee", "fee"),
-    ("findings.precision", "find P"),
-    ("findings.recall", "find R"),
-    ("grounding", "ground"),
-    ("verbatim", "verb"),
     ("parse_clean", "clean"),
     ("failed", "fail"),
 )
+TEXT_COLUMNS = (
+    ("problems.f1", "prob"),
+    ("improvements.f1", "impr"),
+    ("platforms.f1", "plat"),
+    ("fee", "fee"),
+    ("findings.precision", "findP"),
+    ("findings.recall", "findR"),
+    ("grounding", "grnd"),
+    ("verbatim", "verb"),
+)
+_TEXT_TITLE = "F1 of problems, improvements, platforms; fee; findings precision, recall; grounding, verbatim"
+COLUMNS = TABLE_COLUMNS + TEXT_COLUMNS
 _PER_CASE_LIMIT = 20  # larger runs (synthetic) are shown per group
 
 
@@ -65,15 +71,26 @@ def _title(report: EvalReport) -> str:
     )
 
 
-def table(report: EvalReport) -> Table:
-    t = Table(title=_title(report), title_justify="left", header_style="bold")
-    t.add_column("document")
-    for _, header in COLUMNS:
-        t.add_column(header, justify="right")
-    for name, scores, total in _rows(report):
-        cells = [_fmt(scores.get(key), key) for key, _ in COLUMNS]
-        t.add_row(Text(name), *cells, style="bold" if total else "", end_section=total)
-    return t
+def tables(report: EvalReport) -> list[Table]:
+    """The scores as two terminal tables: the tables' cells and the parse, then the narrative and findings."""
+    out = []
+    for title, columns in ((_title(report), TABLE_COLUMNS), (_TEXT_TITLE, TEXT_COLUMNS)):
+        t = Table(
+            title=title,
+            title_justify="left",
+            header_style="bold",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            padding=(0, 0, 0, 1),
+        )
+        t.add_column("document", no_wrap=True, overflow="ellipsis", min_width=12)
+        for _, header in columns:
+            t.add_column(header, justify="right", no_wrap=True, min_width=5)
+        for name, scores, total in _rows(report):
+            cells = [_fmt(scores.get(key), key) for key, _ in columns]
+            t.add_row(Text(name), *cells, style="bold" if total else "", end_section=total)
+        out.append(t)
+    return out
 
 
 def markdown(report: EvalReport) -> str:
