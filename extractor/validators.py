@@ -97,7 +97,7 @@ def check_table3(t3: Table[Cell], fmt: Format | None) -> list[Finding]:
             if f:
                 findings.append(f)
     for row, cols in t3.items():
-        findings.extend(_applicants(row, cols))
+        _applicants(row, cols, findings)
     findings.extend(_non_negative_integers(R3_4, "table3", t3))
     return findings
 
@@ -125,35 +125,33 @@ def _balance(t3: Table[Cell], col: str) -> Finding | None:
     )
 
 
-def _applicants(row: str, cols: dict[str, Cell]) -> list[Finding]:
+def _applicants(row: str, cols: dict[str, Cell], findings: list[Finding]) -> None:
     """R3.3 for one row: the organisation subtotal when printed, then the total."""
-    found: list[Finding | None] = []
     part_cols: tuple[str, ...] = TABLE3_COLUMNS[:6]
     if "org_subtotal" in cols:
-        found.append(
-            _sum_rule(
-                R3_3,
-                (row, "org_subtotal"),
-                cols.get("org_subtotal"),
-                row,
-                TABLE3_ORG_COLUMNS,
-                [cols.get(c) for c in TABLE3_ORG_COLUMNS],
-                f"table3 row '{row}': the organisation subtotal must equal the five organisation columns",
-            )
-        )
-        part_cols = ("natural_person", "org_subtotal")
-    found.append(
-        _sum_rule(
+        f = _sum_rule(
             R3_3,
-            (row, "total"),
-            cols.get("total"),
+            (row, "org_subtotal"),
+            cols.get("org_subtotal"),
             row,
-            part_cols,
-            [cols.get(c) for c in part_cols],
-            f"table3 row '{row}': total must equal the sum of the applicant columns",
+            TABLE3_ORG_COLUMNS,
+            [cols.get(c) for c in TABLE3_ORG_COLUMNS],
+            f"table3 row '{row}': the organisation subtotal must equal the five organisation columns",
         )
+        if f:
+            findings.append(f)
+        part_cols = ("natural_person", "org_subtotal")
+    f = _sum_rule(
+        R3_3,
+        (row, "total"),
+        cols.get("total"),
+        row,
+        part_cols,
+        [cols.get(c) for c in part_cols],
+        f"table3 row '{row}': total must equal the sum of the applicant columns",
     )
-    return [f for f in found if f is not None]
+    if f:
+        findings.append(f)
 
 
 def check_table4(t4: Table[Cell]) -> list[Finding]:

@@ -96,9 +96,9 @@ def test_extract_paths_makes_doc_ids_unique(tmp_path: Path) -> None:
 def test_extract_document_record_is_immutable_once_assembled(seed_reports: dict[str, Report]) -> None:
     report = seed_reports["000_709a8d8ff7e18c17"]
     with pytest.raises(ValidationError, match="frozen"):
-        report.title = "changed"  # type: ignore[misc]
+        report.title = "changed"
     with pytest.raises(ValidationError, match="frozen"):
-        report.provenance.backend = "llm"  # type: ignore[misc]
+        report.provenance.backend = "llm"
     fixed = report.model_copy(update={"title": "changed"})
     assert (fixed.title, report.title) == ("changed", GOLD["000_709a8d8ff7e18c17"].title)
 

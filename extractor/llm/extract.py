@@ -74,7 +74,15 @@ class ModelStage:
             fee = run.fee(six, ov, narrative.fee) if ov.info_processing_fee_text and six is not None else None
         filled = run.tables(sections, tables)
         return ModelAdditions(
-            problems, improvements, platforms, facts, fee, filled, run.findings, run.prompts(), run.usage.usage()
+            problems=problems,
+            improvements=improvements,
+            platforms=platforms,
+            facts=facts,
+            fee=fee,
+            tables=filled,
+            findings=run.findings,
+            prompts=run.prompts(),
+            usage=run.usage.usage(),
         )
 
 

@@ -30,7 +30,7 @@ from ..spec import (
 )
 from ..types import Format, Severity, Span, Table
 from .labels import RowMatcher, compact, header_hits, header_hits_fuzzy
-from .tokens import EMPTY, PIPE, VALUE, Group, Token, group, parse_value, tokenize
+from .tokens import EMPTY, PARSED_VALUES, PIPE, VALUE, Group, Token, group, parse_value, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +227,7 @@ def _fill(
     text = doc.text
     padding = _padding(rows, columns)
     full_width = len({len(cols) for cols in columns.values()}) == 1
+    parsed = PARSED_VALUES
     for key, cols in columns.items():
         candidates = sorted(rows.get(key, ()), key=lambda g: g.n_values == 0)  # rows with values first
         if not candidates:
@@ -262,7 +263,7 @@ def _fill(
             if tok[0] == EMPTY:
                 row[col] = {"value": None, "raw": "", "span": (tok[2], tok[2])}
                 continue
-            value, printed_unit = parse_value(tok[1])  # cached: values repeat
+            value, printed_unit = parsed.get(tok[1]) or parse_value(tok[1])
             cell: Cell = {"value": value, "raw": text[tok[2] : tok[3]], "span": (tok[2], tok[3])}
             unit = printed_unit or (units.get(col) if units else None)
             if unit:
