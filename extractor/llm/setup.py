@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UsageError
+from ..paths import cache_dir as default_cache
 from .client import LLM, LLMConfig, ResponseCache
 from .extract import ModelStage, TablesMode
 
@@ -43,8 +44,6 @@ def build_stage(
         config = replace(config, timeout=timeout)
     cache = None
     if cache_dir is not None:
-        from .local import cache_dir as default_cache
-
         cache = ResponseCache(default_cache() / "responses" if cache_dir == "default" else Path(cache_dir))
     return ModelStage(
         LLM(config, cache=cache, rpm=rpm, max_in_flight=max_in_flight), Path(prompts) if prompts else None, tables
