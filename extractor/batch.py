@@ -25,7 +25,7 @@ from .errors import ExtractorError
 from .ingest import Document
 from .inputs import DocIds, InputFile
 from .outfile import Known, RecordFile
-from .pipeline import extract_path
+from .pipeline import extract_path, file_sha256
 from .readers import DEFAULT_LIMITS, Limits, read
 from .redact import safe_url
 from .schema import FailureRecord, Report
@@ -110,8 +110,10 @@ def _pending_jobs(
     either a success or a failure of the file itself) is skipped."""
     for item in files:
         doc_id = ids.of(item)
-        if _is_done(item, known.get(item.name), config):
+        entry = known.get(item.name)
+        if _is_done(item, entry, config):
             summary.skipped += 1
+            summary.skipped_failed += entry is not None and not entry.ok
             progress.advance()
             continue
         yield item, doc_id
@@ -120,13 +122,9 @@ def _pending_jobs(
 def _is_done(item: InputFile, known: Known | None, config: str) -> bool:
     if known is None or known.config != config or (not known.ok and known.retry):
         return False
-    if known.sha256 is None:  # a file that could not be read at all (a FIFO, a device): still the same?
-        return not known.ok and not item.path.is_file()
-    try:
-        with open(item.path, "rb") as fh:
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError:
-        return False
+    digest = file_sha256(item.path)
+    if known.sha256 is None:  # a FIFO or a device, never read: done if it still is one
+        return not known.ok and digest is None and item.path.exists()
     return digest == known.sha256
 
 
@@ -194,6 +192,7 @@ def _dispatch(
 def _process_pool(plan: Plan) -> ProcessPoolExecutor:
     # forkserver: workers start clean, never forked from a process that runs threads (the progress bar's)
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["extractor.pipeline"])  # workers fork with the parsers imported
     return ProcessPoolExecutor(
         plan.jobs, mp_context=context, initializer=_init_worker, initargs=(plan.log, plan.verbose)
     )

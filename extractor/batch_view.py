@@ -63,6 +63,7 @@ class Summary:
     ok: int = 0
     failed: int = 0
     skipped: int = 0
+    skipped_failed: int = 0  # of the skipped: failures of the file itself, recorded by an earlier run
     tokens: int = 0
     calls: int = 0
     cached: int = 0
@@ -105,9 +106,12 @@ class Summary:
 
     def line(self, model: bool = False) -> str:
         rules = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_rule.items())) or "none"
+        done = f"{self.skipped} already done" + (
+            f" ({self.skipped_failed} a failure of the file itself)" if self.skipped_failed else ""
+        )
         text = (
-            f"{self.ok + self.failed + self.skipped} documents: {self.ok} ok, {self.failed} failed, "
-            f"{self.skipped} already done; findings by rule: {rules}"
+            f"{self.ok + self.failed + self.skipped} documents: {self.ok} ok, {self.failed} failed, {done}; "
+            f"findings by rule: {rules}"
         )
         if model:
             text += f"; model calls {self.calls} (+{self.cached} cached), tokens {self.tokens}"

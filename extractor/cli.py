@@ -137,6 +137,7 @@ def _run_command(args: argparse.Namespace, err: Console, started: float) -> int:
     try:
         return _dispatch(args, err, started)
     except Interrupted as exc:
+        exc.summary.wall_s = time.monotonic() - started
         if not getattr(args, "quiet", False):
             print_summary(err, exc.summary, False)
         print_note(err, str(exc))
@@ -204,7 +205,7 @@ def _extract(args: argparse.Namespace, err: Console, started: float) -> int:
     summary, model = extract_command(args, err, started, stage)
     if not args.quiet:
         print_summary(err, summary, model)
-    return EXIT_FAILED if summary.failed else EXIT_OK
+    return EXIT_FAILED if summary.failed or summary.skipped_failed else EXIT_OK
 
 
 def _local_model(args: argparse.Namespace, err: Console) -> int:

@@ -6,6 +6,9 @@ validator run here.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from time import perf_counter
@@ -168,6 +171,17 @@ def revalidate(report: Report) -> Report:
     return report.model_copy(update={"findings": findings})
 
 
+def file_sha256(path: Path) -> str | None:
+    """SHA-256 of a regular file's bytes, streamed; None for anything else (never opens a FIFO)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
 def _failure(doc_id: str, source: Source, exc: Exception, message: str, retry: bool) -> FailureRecord:
     error = ErrorInfo(type=type(exc).__name__, message=redact(message), retry=retry)
     return FailureRecord(doc_id=doc_id, source=source, error=error)
@@ -188,8 +202,12 @@ def extract_path(
         doc = reader(item.path, limits)
         source = Source(path=item.name, sha256=doc.sha256, encoding=doc.encoding, chars=len(doc.text), bytes=doc.nbytes)
         return extract_document(doc, doc_id, model)
-    except (InputError, ModelError) as exc:
-        return _failure(doc_id, source, exc, str(exc), retry=isinstance(exc, ModelError))
+    except ModelError as exc:
+        return _failure(doc_id, source, exc, str(exc), retry=True)
+    except InputError as exc:
+        # the file's hash, so a re-run knows these are still the same bad bytes and does not redo them
+        source = source.model_copy(update={"sha256": source.sha256 or file_sha256(item.path)})
+        return _failure(doc_id, source, exc, str(exc), retry=False)
     except ConfigError:
         raise
     except OSError as exc:

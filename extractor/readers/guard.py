@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, NotARegularFileError, TooLargeError
+from ..errors import DamagedDocumentError, InputError, NotARegularFileError, TooLargeError
 
 MB = 1 << 20
 
@@ -104,7 +104,9 @@ def check_docx(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
             infos = archive.infolist()
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(name, f"the DOCX file is damaged ({exc})", "re-download it, or open and re-save it") from None
+        raise DamagedDocumentError(
+            name, f"the DOCX file is damaged ({exc})", "re-download it, or open and re-save it"
+        ) from None
     if "word/document.xml" not in names:
         what = "an Excel workbook" if any(n.startswith("xl/") for n in names) else "a ZIP archive, not a DOCX report"
         raise InputError(name, f"this is {what}", "give the report itself (.docx, .pdf, .html or .txt)")
