@@ -6,19 +6,23 @@ validator run here.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, logs
 from .channels import extract_fee, extract_platforms
 from .crosscheck import check_fee_stated, check_prose, check_sections
-from .errors import InputError, ModelError, NotAReportError
+from .errors import ConfigError, InputError, ModelError, NotAReportError
 from .ingest import Document
+from .inputs import DocIds, InputFile, collect_inputs
 from .narrative import extract_overview, extract_problems, overview_intro
-from .readers import SUFFIXES, read
+from .readers import DEFAULT_LIMITS, Limits, read
+from .redact import redact
 from .schema import CellRef, ErrorInfo, FailureRecord, Finding, Formats, Provenance, Report, SectionInfo, Source, Usage
 from .sections import Section, find_sections, find_title
 from .tables import ParsedTable, TableProblem, parse_table2, parse_table3, parse_table4
@@ -112,6 +116,7 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
     other = sections.get("other_matters")
     report.findings += check_fee_stated((other.start, other.end) if other else None, fee, formats)
     report.findings += check_sections(sections)
+    report.findings += _replaced_bytes(doc)
     t_end = perf_counter()
     report.provenance.timings_ms = {
         "sections": round((t1 - t0) * 1e3, 3),
@@ -123,6 +128,23 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
         "total": round((t_end - t0) * 1e3, 3),
     }
     return report
+
+
+def _replaced_bytes(doc: Document) -> list[Finding]:
+    """S3: bytes invalid in the file's encoding were decoded as U+FFFD; say where, so a reader can look."""
+    if not doc.replaced:
+        return []
+    at = doc.text.find("\ufffd")
+    offsets = ", ".join(str(o) for o in doc.replaced)
+    return [
+        Finding(
+            rule="S3",
+            severity="warning",
+            message=f"{len(doc.replaced)} invalid {doc.encoding} byte sequence(s) replaced with U+FFFD "
+            f"(byte offsets {offsets}); check the file's copy",
+            span=(at, at + 1) if at >= 0 else None,
+        )
+    ]
 
 
 def revalidate(report: Report) -> Report:
@@ -149,58 +171,56 @@ def revalidate(report: Report) -> Report:
     return report.model_copy(update={"findings": findings})
 
 
-def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files as given; folders walked recursively for .txt/.md, in sorted order."""
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs.sort()
-                for name in sorted(files):
-                    if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                        yield Path(root) / name
-        else:
-            yield p
-
-
-class DocIds:
-    """File stems made unique within a run: a second 'report' becomes 'report-2'."""
-
-    def __init__(self) -> None:
-        self._used: set[str] = set()
-
-    def reserve(self, doc_id: str) -> None:
-        """An id already used (by a record from an earlier run of the same output)."""
-        self._used.add(doc_id)
-
-    def next(self, path: Path) -> str:
-        stem = path.stem or path.name
-        doc_id, n = stem, 1
-        while doc_id in self._used:
-            n += 1
-            doc_id = f"{stem}-{n}"
-        self._used.add(doc_id)
-        return doc_id
-
-
-def extract_path(path: Path, doc_id: str, model: ModelStage | None = None) -> Report | FailureRecord:
-    """Extract one file; any failure becomes a FailureRecord naming the file and the fix."""
-    source = Source(path=str(path))
+def file_sha256(path: Path) -> str | None:
+    """SHA-256 of a regular file's bytes, streamed; None for anything else (never opens a FIFO)."""
     try:
-        doc = read(path)
-        source = Source(path=str(path), sha256=doc.sha256, encoding=doc.encoding, chars=len(doc.text), bytes=doc.nbytes)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _failure(doc_id: str, source: Source, exc: Exception, message: str, retry: bool) -> FailureRecord:
+    error = ErrorInfo(type=type(exc).__name__, message=redact(message), retry=retry)
+    return FailureRecord(doc_id=doc_id, source=source, error=error)
+
+
+def extract_path(
+    item: InputFile,
+    doc_id: str,
+    model: ModelStage | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    reader: Callable[[Path, Limits], Document] = read,
+) -> Report | FailureRecord:
+    """Extract one file (read by ``reader``, e.g. in a worker process). Its own problems (input, model)
+    become a FailureRecord naming the file and the fix; a configuration error propagates and stops the run;
+    a bug is logged with its traceback and recorded."""
+    source = Source(path=item.name)
+    try:
+        doc = reader(item.path, limits)
+        source = Source(path=item.name, sha256=doc.sha256, encoding=doc.encoding, chars=len(doc.text), bytes=doc.nbytes)
         return extract_document(doc, doc_id, model)
-    except (InputError, ModelError) as exc:
-        return FailureRecord(doc_id=doc_id, source=source, error=ErrorInfo(type=type(exc).__name__, message=str(exc)))
+    except ModelError as exc:
+        return _failure(doc_id, source, exc, str(exc), retry=True)
+    except InputError as exc:
+        # the file's hash, so a re-run knows these are still the same bad bytes and does not redo them
+        source = source.model_copy(update={"sha256": source.sha256 or file_sha256(item.path)})
+        return _failure(doc_id, source, exc, str(exc), retry=False)
+    except ConfigError:
+        raise
     except OSError as exc:
-        message = f"{path}: cannot read the file ({exc.strerror or exc}); check the path and its permissions"
-        return FailureRecord(doc_id=doc_id, source=source, error=ErrorInfo(type=type(exc).__name__, message=message))
-    except Exception as exc:  # a bug must not stop the batch; the record says so
-        message = f"{path}: internal error {exc!r}; please report it with this file"
-        return FailureRecord(doc_id=doc_id, source=source, error=ErrorInfo(type=type(exc).__name__, message=message))
+        message = f"{item.name}: cannot read the file ({exc.strerror or exc}); check the path and its permissions"
+        return _failure(doc_id, source, exc, message, retry=True)
+    except Exception as exc:  # a bug must not stop the batch: logged with its traceback, recorded, retried
+        logs.logger().exception("internal error on %s", item.name)
+        message = f"{item.name}: internal error ({type(exc).__name__}: {exc}); {logs.where()}; please report it"
+        return _failure(doc_id, source, exc, message, retry=True)
 
 
 def extract_paths(paths: Iterable[str | Path], model: ModelStage | None = None) -> Iterator[Report | FailureRecord]:
+    """Every report file under ``paths``, one record each (the library form of ``extractor extract``)."""
     ids = DocIds()
-    for path in iter_inputs(paths):
-        yield extract_path(path, ids.next(path), model)
+    for item in collect_inputs(paths).files:
+        yield extract_path(item, ids.of(item), model)

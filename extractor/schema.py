@@ -204,6 +204,12 @@ class Report(BaseModel):
 class ErrorInfo(BaseModel):
     type: str = Field(description="Error class name.")
     message: str = Field(description="What went wrong and how to fix it.")
+    retry: bool = Field(
+        default=False,
+        description="True when a re-run may succeed (the model endpoint failed, the file could not be opened, an "
+        "internal error): re-running the same command tries the document again and its new record supersedes "
+        "this one. False for a problem of the file itself, which a re-run does not try again.",
+    )
 
 
 class FailureRecord(BaseModel):

@@ -3,7 +3,9 @@
 It answers ``/v1/chat/completions`` with a tool call that fits the requested tool (a minimal valid answer
 per response model), after ``latency`` seconds. A fault plan makes chosen requests fail: ``429`` (with
 Retry-After), ``500``, ``hang`` (longer than any client timeout), ``malformed`` (not JSON) or ``truncated``
-(finish_reason "length"). It counts every request, so a test can prove a cached re-run made no call.
+(finish_reason "length"), ``401``/``403``/``404`` (a wrong key or model), ``echo`` (a 500 whose body quotes the
+request's Authorization header, as some proxies do) or ``hostile`` (an invalid answer holding rich markup and
+a terminal escape sequence). It counts every request, so a test can prove a cached re-run made no call.
 
     with TestServer(latency=0.5) as server:
         ... base_url=server.base_url ...
@@ -25,7 +27,11 @@ ANSWERS: dict[str, dict[str, object]] = {
     "Table3Out": {"rows": []},
     "Table4Out": {"blocks": []},
 }
-FAULTS = ("429", "500", "hang", "malformed", "truncated")
+FAULTS = ("429", "500", "hang", "malformed", "truncated", "401", "403", "404", "echo", "hostile")
+# an answer that fails validation and carries rich markup and a terminal hyperlink escape sequence
+HOSTILE = (
+    '{"problems": "[link=https://evil.example]click[/link] \u001b]8;;https://evil.example\u0007x\u001b]8;;\u0007"}'
+)
 
 
 class TestServer:
@@ -74,6 +80,13 @@ class TestServer:
                 if fault == "500":
                     self._send(500, {"error": {"message": "server error"}})
                     return
+                if fault in ("401", "403", "404"):
+                    self._send(int(fault), {"error": {"message": f"error {fault}"}})
+                    return
+                if fault == "echo":
+                    auth = self.headers.get("authorization", "")
+                    self._send(500, {"error": {"message": f"upstream failed for request with Authorization: {auth}"}})
+                    return
                 if fault == "malformed":
                     self._raw(200, b'{"id": "x", "choices": [')
                     return
@@ -83,6 +96,8 @@ class TestServer:
                 finish = "tool_calls"
                 if fault == "truncated":
                     arguments, finish = arguments[: len(arguments) // 2], "length"
+                if fault == "hostile":
+                    arguments = HOSTILE
                 self._send(
                     200,
                     {

@@ -9,12 +9,13 @@ from pathlib import Path
 from rich.console import Console
 
 from ..errors import UsageError
+from ..paths import EVALS
 from ..show import output_console
 from .gold import Gold
 from .render import compare_markdown, compare_table, markdown, table
 from .runner import INPUT_FORMATS, EvalReport, backend_for, compare, gold_cases, run, synthetic_cases
 
-DEFAULT_GOLD = Path(__file__).resolve().parent.parent.parent / "evals" / "gold"
+DEFAULT_GOLD = EVALS / "gold"
 
 
 def _load_report(path: str) -> EvalReport:

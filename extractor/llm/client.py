@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from tenacity import RetryCallState, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from ..errors import ConfigError, ModelError
+from ..redact import register_secret, safe_url
 from ..schema import Usage
 from .prompts import RenderedPrompt
 
@@ -33,6 +34,7 @@ T = TypeVar("T", bound=BaseModel)
 MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "json_schema": instructor.Mode.JSON_SCHEMA}
 _TRANSPORT = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)
 _RETRY_AFTER_CAP = 60.0
+SLEEP = time.sleep  # backoff waits; tests replace it with a fake clock
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ _CONFIG_ERRORS = (openai.AuthenticationError, openai.PermissionDeniedError, open
 
 def _config_message(config: LLMConfig, exc: Exception) -> str:
     """A 401/403/404 is the caller's configuration, not the model's answer: say what to check."""
-    where = config.base_url or "the OpenAI endpoint"
+    where = safe_url(config.base_url) or "the OpenAI endpoint"
     if isinstance(exc, openai.NotFoundError):
         return f"{where} does not know model {config.model!r} (404); check --model / EXTRACTOR_MODEL and --base-url"
     return f"{where} refused the key ({exc.status_code}); check OPENAI_API_KEY for this endpoint"  # type: ignore[attr-defined]
@@ -151,6 +153,8 @@ class LLM:
     ) -> None:
         self.config = config
         self.cache = cache
+        self._where = safe_url(config.base_url) or "the endpoint"
+        register_secret(config.api_key)
         # At most this many requests in flight across threads: the batch's --workers, so documents can be
         # pipelined (more of them open than slots) and the endpoint always has that many requests to answer.
         self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight else None
@@ -208,6 +212,7 @@ class LLM:
             retry=retry_if_exception(_is_transport),
             wait=_wait,
             stop=stop_after_attempt(self.config.transport_attempts),
+            sleep=lambda seconds: SLEEP(seconds),
             reraise=True,
         )
         def call() -> tuple[T, object]:
@@ -234,21 +239,20 @@ class LLM:
             ) from exc
         except InstructorRetryException as exc:
             if isinstance(exc.__cause__, _CONFIG_ERRORS):
-                raise ModelError(_config_message(self.config, exc.__cause__)) from exc
+                raise ConfigError(_config_message(self.config, exc.__cause__)) from exc
             self._add(getattr(exc, "total_usage", None), usage)
             if _is_transport(exc):
                 raise ModelError(
-                    f"{self.config.base_url or 'the endpoint'}: {exc.__cause__}; retried "
-                    f"{self.config.transport_attempts} times, try again later"
+                    f"{self._where}: {exc.__cause__}; retried {self.config.transport_attempts} times, try again later"
                 ) from exc
             raise ModelError(
                 f"model {self.config.model} gave no valid {response_model.__name__} for prompt "
                 f"'{prompt.name}' after {re_asks} re-asks: {exc}"
             ) from exc
         except _TRANSPORT as exc:
-            raise ModelError(f"{self.config.base_url or 'the endpoint'}: {exc}; try again later") from exc
+            raise ModelError(f"{self._where}: {exc}; try again later") from exc
         except _CONFIG_ERRORS as exc:
-            raise ModelError(_config_message(self.config, exc)) from exc
+            raise ConfigError(_config_message(self.config, exc)) from exc
         self._add(getattr(completion, "usage", None), usage)
         if self.cache is not None:
             self.cache.put(key, result.model_dump_json())
