@@ -1,5 +1,5 @@
-"""Command line: ``extractor extract|validate|show|schema``. Records go to stdout or a file as JSON lines;
-progress, summaries and errors go to stderr."""
+"""Command line: ``extractor extract|validate|show|review|correct|schema|eval|text``. Records go to stdout or a
+file as JSON lines; progress, summaries and errors go to stderr."""
 
 from __future__ import annotations
 
@@ -8,21 +8,21 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .errors import ConfigError, ExtractorError, RecordError, UsageError
-from .pipeline import DocIds, extract_path, iter_inputs, revalidate
+from .errors import ConfigError, ExtractorError, UsageError
+from .pipeline import DocIds, iter_inputs, revalidate
+from .records import parse_record, read_lines
+from .review.commands import add_parsers as add_review_parsers
 from .schema import FailureRecord, Report
-from .show import output_console, show
-from .validators import unknown_keys
+from .show import output_console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _DETAIL_LIMIT = 50  # per-document summary rows; larger batches get totals only
@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
 
     tx = sub.add_parser("text", help="print the text a file's spans index (HTML, PDF and DOCX are converted)")
     tx.add_argument("file")
+
+    add_review_parsers(sub)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of the output records")
     sc.add_argument("--failure", action="store_true", help="the schema of failure records instead")
@@ -134,6 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args, err)
         if args.command == "show":
             return _show(args)
+        if args.command in ("review", "correct"):
+            from .review.commands import run_correct, run_review
+
+            return (run_review if args.command == "review" else run_correct)(args, err)
         if args.command == "text":
             from .readers import read
 
@@ -284,50 +290,17 @@ def _local_model(args: argparse.Namespace, err: Console) -> int:
     return EXIT_OK
 
 
-def _read_records(path: str) -> Iterator[tuple[int, str]]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            yield from enumerate(fh, 1)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror}); give a JSONL file from 'extractor extract'") from None
-
-
-def _parse_record(path: str, line_no: int, line: str) -> Report | FailureRecord:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise RecordError(
-            f"{path}:{line_no}: not JSON ({exc.msg}); regenerate the file with 'extractor extract'"
-        ) from None
-    try:
-        if isinstance(data, dict) and "error" in data and "provenance" not in data:
-            return FailureRecord.model_validate(data)
-        report = Report.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise RecordError(f"{path}:{line_no}: not an extractor record ({where}: {first['msg']})") from None
-    bad = unknown_keys(report.table2, report.table3, report.table4, report.format)
-    if bad:
-        raise RecordError(
-            f"{path}:{line_no}: keys outside SPEC's vocabulary: {', '.join(bad[:5])}; fix them or re-extract"
-        )
-    return report
-
-
 def _validate(args: argparse.Namespace, err: Console) -> int:
     bad = 0
     errors = False
     summary = _Summary("validation summary")
     out = None
     try:
-        for line_no, line in _read_records(args.records):
-            if not line.strip():
-                continue
+        for line_no, line in read_lines(args.records):
             if out is None:
                 out = _open_output(args.output)
             try:
-                record = _parse_record(args.records, line_no, line)
+                record = parse_record(args.records, line_no, line)
             except ExtractorError as exc:
                 bad += 1
                 err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
@@ -347,28 +320,9 @@ def _validate(args: argparse.Namespace, err: Console) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    console = output_console()
-    path = Path(args.file)
-    if path.suffix == ".jsonl":
-        for line_no, line in _read_records(args.file):
-            if not line.strip():
-                continue
-            record = _parse_record(args.file, line_no, line)
-            if args.doc_id is None or record.doc_id == args.doc_id:
-                if isinstance(record, FailureRecord):
-                    console.print(f"[red]{escape(record.doc_id)} failed:[/red] {escape(record.error.message)}")
-                    return EXIT_FAILED
-                show(record, console)
-                return EXIT_OK
-        raise UsageError(f"{args.file}: no record with doc_id {args.doc_id!r}")
-    if not path.exists():
-        raise UsageError(f"{args.file}: no such file")
-    result = extract_path(path, path.stem)
-    if isinstance(result, FailureRecord):
-        Console(stderr=True).print(f"[red]error:[/red] {escape(result.error.message)}", soft_wrap=True)
-        return EXIT_FAILED
-    show(result, console)
-    return EXIT_OK
+    from .show import show_file
+
+    return show_file(args.file, args.doc_id, output_console())
 
 
 if __name__ == "__main__":

@@ -130,9 +130,9 @@ def revalidate(report: Report) -> Report:
 
     Table rules run on the record's cells. N1 compares prose with cells, so it needs the source text: it
     is re-run when the file is still there with the recorded sha256, else the record's N1 findings stay.
-    Parse findings (S1, S2) describe the source and stay as they are.
+    Parse findings (S1, S2) describe the source and model findings (G1, L1-L3) the extraction: they stay.
     """
-    findings = [f for f in report.findings if f.rule.startswith("S")]
+    findings = [f for f in report.findings if f.rule[0] in "SGL"]
     findings += check_tables(report.table2, report.table3, report.table4, report.format)
     doc: Document | None = None
     try:
