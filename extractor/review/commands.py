@@ -51,7 +51,11 @@ def run_review(args: argparse.Namespace, err: Console) -> int:
     for message in summary.malformed:
         err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
     if not args.quiet:
-        extra = f"; {summary.sources_not_shown} source(s) not shown (missing or changed)" if summary.sources_not_shown else ""
+        extra = (
+            f"; {summary.sources_not_shown} source(s) not shown (missing or changed)"
+            if summary.sources_not_shown
+            else ""
+        )
         err.print(
             f"review site: {escape(str(summary.index))} ({summary.documents} document"
             f"{'' if summary.documents == 1 else 's'}, {summary.failed} failed"

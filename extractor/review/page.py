@@ -14,10 +14,10 @@ from typing import Any
 from markupsafe import Markup
 
 from ..schema import Cell, FailureRecord, Finding, Report, TableData
-from ..spec import TABLE_TITLES, cell_label
+from ..spec import TABLE_TITLES, cell_label, column_label, row_label
 from .forms import Label, Slot, table2_form, table3_form, table4_form
 from .formulas import Equation, equation, rule_text
-from .source import Mark, SourceText, render_text
+from .source import Anchor, Mark, SourceText, text_data
 
 _TABLE_NAMES = {"table2": "表二", "table3": "表三", "table4": "表四"}
 _SECTION_NAMES = {
@@ -188,69 +188,68 @@ def _items(report: Report) -> list[ItemView]:
     return items
 
 
-def _marks(report: Report, worst: dict[str, str]) -> list[Mark]:
-    marks: list[Mark] = []
-    for key in ("overview",):
-        for sub, ov in report.overview:
-            if ov is not None:
-                marks.append(Mark(ov.span[0], ov.span[1], f"{key}.{sub}", "n n-overview"))
+def _marks(report: Report) -> list[Mark]:
+    marks: list[Mark] = [(ov.span[0], ov.span[1], f"overview.{k}", "n n-overview") for k, ov in report.overview if ov]
     for kind, seq in (("problems", report.problems), ("improvements", report.improvements)):
-        marks += [Mark(it.span[0], it.span[1], f"{kind}.{i}", f"n n-{kind}") for i, it in enumerate(seq) if it.span]
+        marks += [(it.span[0], it.span[1], f"{kind}.{i}", f"n n-{kind}") for i, it in enumerate(seq) if it.span]
     marks += [
-        Mark(p.span[0], p.span[1], f"platforms.{i}", "n n-platforms") for i, p in enumerate(report.platforms) if p.span
+        (p.span[0], p.span[1], f"platforms.{i}", "n n-platforms") for i, p in enumerate(report.platforms) if p.span
     ]
     if report.info_processing_fee is not None:
-        marks.append(Mark(*report.info_processing_fee.span, "fee", "n n-fee"))
-    for table in ("table2", "table3", "table4"):
-        data: TableData | None = getattr(report, table)
-        for row, cols in (data or {}).items():
-            for col, cell in cols.items():
-                if cell["span"] is not None:
-                    path = f"{table}.{row}.{col}"
-                    sev = {"error": " err", "warning": " warn"}.get(worst.get(path, ""), "")
-                    marks.append(Mark(cell["span"][0], cell["span"][1], path, "c" + sev))
-    for i, f in enumerate(report.findings):
-        if f.span is not None:
-            marks.append(Mark(f.span[0], f.span[1], f"f{i}", f"ev ev-{f.severity}"))
+        marks.append((*report.info_processing_fee.span, "fee", "n n-fee"))
+    # Cells are marked by the script from the cells' own spans (sent once, in "cells").
+    marks += [(f.span[0], f.span[1], f"f{i}", f"ev ev-{f.severity}") for i, f in enumerate(report.findings) if f.span]
     return marks
 
 
-def _anchors(report: Report | FailureRecord, src: SourceText) -> list[tuple[int, Markup]]:
-    anchors = [
-        (start, Markup('<span class="pg" data-page="{0}">第 {0} 页</span>').format(n))
-        for n, (start, _) in enumerate(src.pages or (), 1)
-    ]
+def _anchors(report: Report | FailureRecord, src: SourceText) -> list[Anchor]:
+    anchors: list[Anchor] = [(start, "pg", str(n)) for n, (start, _) in enumerate(src.pages or (), 1)]
     if isinstance(report, Report):
-        anchors += [
-            (s.span[0], Markup('<span class="sec" id="sec-{}"></span>').format(k)) for k, s in report.sections.items()
-        ]
+        anchors += [(s.span[0], "sec", k) for k, s in report.sections.items()]
     return anchors
 
 
-def _cells_data(report: Report, src: SourceText, findings: list[Finding]) -> dict[str, dict[str, Any]]:
-    """What the page's script shows for a selected cell (written with textContent only)."""
-    involved: dict[str, list[int]] = {}
-    for i, f in enumerate(findings):
-        for ref in f.cells:
-            involved.setdefault(ref.path, []).append(i)
-    out: dict[str, dict[str, Any]] = {}
+def text_json(record: Report | FailureRecord, src: SourceText) -> dict[str, Any]:
+    if src.state != "ok":
+        return {"text": None, "marks": [], "anchors": [], "pages": [], "astral": []}
+    marks = _marks(record) if isinstance(record, Report) else []
+    return text_data(src, marks, _anchors(record, src))
+
+
+def _cells_data(report: Report) -> dict[str, Any]:
+    """Per table, row and column: [value, raw, start, end] plus {unit, corrected} when there are (compact:
+    a page has ~250 cells). The script shows them with textContent only."""
+    out: dict[str, Any] = {}
     for table in ("table2", "table3", "table4"):
+        rows: dict[str, Any] = {}
         for row, cols in (getattr(report, table) or {}).items():
+            rows[row] = {}
             for col, cell in cols.items():
-                path = f"{table}.{row}.{col}"
                 span = cell["span"]
-                out[path] = {
-                    "l": f"{_TABLE_NAMES[table]} {cell_label(path)}",
-                    "v": cell["value"],
-                    "r": cell["raw"],
-                    "s": span,
-                    "p": src.page_of(span[0]) if span else None,
-                    "u": cell.get("unit"),
-                    "c": cell.get("corrected"),
-                    "f": involved.get(path, []),
-                }
-    for path, idx in involved.items():  # cells a finding names that the record lacks (rows not read)
-        out.setdefault(path, {"l": cell_label(path), "v": None, "r": None, "s": None, "p": None, "f": idx})
+                entry: list[Any] = [cell["value"], cell["raw"], span[0] if span else None, span[1] if span else None]
+                if "unit" in cell or "corrected" in cell:
+                    entry.append({"u": cell.get("unit"), "c": cell.get("corrected")})
+                rows[row][col] = entry
+        out[table] = rows
+    return out
+
+
+def _labels(report: Report) -> dict[str, Any]:
+    """Row and column labels of the keys this page uses, for the script to name a selected cell."""
+    out: dict[str, Any] = {}
+    paths = [
+        f"{t}.{r}.{c}"
+        for t in ("table2", "table3", "table4")
+        for r, cols in (getattr(report, t) or {}).items()
+        for c in cols
+    ]
+    paths += [ref.path for f in report.findings for ref in f.cells]
+    for path in paths:
+        table, _, rest = path.partition(".")
+        row, _, col = rest.partition(".")
+        entry = out.setdefault(table, {"t": _TABLE_NAMES.get(table, table), "r": {}, "c": {}})
+        entry["r"].setdefault(row, row_label(table, row))
+        entry["c"].setdefault(col, column_label(table, col))
     return out
 
 
@@ -271,14 +270,8 @@ def page_context(report: Report, src: SourceText) -> dict[str, Any]:
         for c, cell in cols.items()
         if cell["span"] is None
     ]
-    text = render_text(src, _marks(report, worst), _anchors(report, src)) if src.state == "ok" else Markup("")
-    items_data = {
-        it.key: {"l": f"{_KIND_LABELS[it.kind]} {it.detail}".strip(), "t": it.text, "g": it.grounding} for it in items
-    }
-    findings_data = [
-        {"k": [r.path for r in f.cells], "s": f.span, "p": src.page_of(f.span[0]) if f.span else None}
-        for f in report.findings
-    ]
+    items_data = {it.key: [f"{_KIND_LABELS[it.kind]} {it.detail}".strip(), it.grounding] for it in items}
+    findings_data = [[r.path for r in f.cells] for f in report.findings]
     return {
         "tables": tables,
         "findings": findings,
@@ -288,12 +281,14 @@ def page_context(report: Report, src: SourceText) -> dict[str, Any]:
         "ungrounded": [it for it in items if not it.located or it.grounding == "none"],
         "fuzzy": [it for it in items if it.grounding == "fuzzy"],
         "model_cells": model_cells,
-        "text": text,
         "sections": [(k, _SECTION_NAMES.get(k, k)) for k in report.sections],
         "data": {
             "doc": report.doc_id,
-            "cells": _cells_data(report, src, report.findings),
+            "cells": _cells_data(report),
+            "labels": _labels(report),
             "items": items_data,
             "findings": findings_data,
+            "worst": worst,
+            **text_json(report, src),
         },
     }

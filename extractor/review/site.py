@@ -26,8 +26,8 @@ from .. import __version__
 from ..errors import RecordError
 from ..records import LineRef, Record, latest_refs, parse_record, read_ref
 from ..schema import FailureRecord, Report
-from .page import page_context
-from .source import SourceText, load_source, render_text
+from .page import page_context, text_json
+from .source import SourceText, load_source
 
 MARKER = ".extractor-review"  # a folder holding this is ours: stale pages in it may be removed
 _SAFE = re.compile(r"[^0-9A-Za-z_.\-\u4e00-\u9fff]")
@@ -68,13 +68,16 @@ class Renderer:
     def render_page(self, record: Record, src: SourceText, prev: str | None = None, next: str | None = None) -> str:
         nav = {"prev": prev, "next": next, "source": src, **self.page_assets}
         if isinstance(record, FailureRecord):
-            text = render_text(src, []) if src.state == "ok" else Markup("")
-            return self.page.render(doc=record, failure=True, text=text, sections=[], data=_failure_data(record), **nav)
+            data = {
+                "doc": record.doc_id,
+                "cells": {},
+                "labels": {},
+                "items": {},
+                "findings": [],
+                **text_json(record, src),
+            }
+            return self.page.render(doc=record, failure=True, sections=[], data=data, **nav)
         return self.page.render(doc=record, failure=False, **page_context(record, src), **nav)
-
-
-def _failure_data(record: FailureRecord) -> dict[str, Any]:
-    return {"doc": record.doc_id, "cells": {}, "items": {}, "findings": []}
 
 
 def page_names(doc_ids: Iterable[str]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The source text a record's spans index, read again for the review page, and rendered with its marks.
+"""The source text a record's spans index, read again for the review page, with the marks laid over it.
 
 The text comes from ``extractor.readers.read`` (what spans index). When the file is gone or its sha256 is
 not the one recorded, the spans would point at the wrong characters: the page says so and shows no text.
@@ -6,16 +6,11 @@ not the one recorded, the spans would point at the wrong characters: the page sa
 
 from __future__ import annotations
 
-import html
 from bisect import bisect_right
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Literal
-
-from markupsafe import Markup
+from typing import Any, Literal
 
 from ..errors import InputError
 from ..readers import read
@@ -76,68 +71,24 @@ def load_source(source: Source, base_dirs: Sequence[Path] = ()) -> SourceText:
     return SourceText("ok", "", doc.text, pages)
 
 
-@dataclass(frozen=True)
-class Mark:
-    """A highlighted span: ``key`` ties it to its table cell, item or finding; ``cls`` says its kind."""
-
-    start: int
-    end: int
-    key: str
-    cls: str
+Mark = tuple[int, int, str, str]  # start, end, key (ties it to its cell, item or finding), CSS class (its kind)
+Anchor = tuple[int, str, str]  # position, kind ("pg": a page starts, "sec": a section starts), page or section
 
 
-@lru_cache(maxsize=8192)
-def _attr(value: str) -> str:
-    """Attribute text, escaped; keys and classes repeat across documents, so this is mostly a lookup."""
-    return html.escape(value)
+def text_data(src: SourceText, marks: list[Mark], anchors: list[Anchor]) -> dict[str, Any]:
+    """The text and its marks as the page's script lays them out (with textContent: the text is never HTML).
 
-
-def _open(m: Mark, src: SourceText) -> str:
-    page = src.page_of(m.start)
-    p = f' data-p="{page}"' if page is not None else ""
-    return f'<mark class="{_attr(m.cls)}" data-k="{_attr(m.key)}"{p}>'
-
-
-def render_text(src: SourceText, marks: Sequence[Mark], anchors: Sequence[tuple[int, Markup]] = ()) -> Markup:
-    """The text, escaped, with each mark as ``<mark data-k=…>``. Marks that cross are split (closed and
-    reopened) so the HTML nests; every piece carries its key. Anchors (page and section starts) are inserted."""
+    Offsets stay the record's (code points); ``astral`` lists where a character outside the Basic Multilingual
+    Plane is (rare CJK, emoji), which JavaScript strings count as two units: the script shifts offsets by it.
+    """
     text = src.text
     n = len(text)
-    starts: dict[int, list[Mark]] = defaultdict(list)
-    for m in marks:
-        if 0 <= m.start < m.end <= n:
-            starts[m.start].append(m)
-    for group in starts.values():
-        group.sort(key=lambda m: -m.end)  # the longest opens first, outermost
-    at: dict[int, list[Markup]] = defaultdict(list)
-    for pos, anchor in anchors:
-        at[min(max(pos, 0), n)].append(anchor)
-    bounds = sorted({0, n, *starts, *(m.end for group in starts.values() for m in group), *at})
-    # Most reports hold no & < >: their pieces need no escaping (a third of the time on a page otherwise).
-    plain = not any(c in text for c in "&<>")
-    out: list[str] = []
-    stack: list[Mark] = []
-    first_end = n + 1  # the earliest end among the open marks
-    prev = 0
-    for pos in bounds:
-        if pos > prev:
-            piece = text[prev:pos]
-            out.append(piece if plain else html.escape(piece, quote=False))
-            prev = pos
-        if first_end <= pos:
-            ending = next(i for i, m in enumerate(stack) if m.end <= pos)
-            reopen = sorted((m for m in stack[ending:] if m.end > pos), key=lambda m: -m.end)
-            out.append("</mark>" * (len(stack) - ending))
-            del stack[ending:]
-            for m in reopen:
-                out.append(_open(m, src))
-                stack.append(m)
-            first_end = min((m.end for m in stack), default=n + 1)
-        if pos in at:
-            out.extend(at[pos])
-        for m in starts.get(pos, ()):
-            out.append(_open(m, src))
-            stack.append(m)
-            first_end = min(first_end, m.end)
-    out.append("</mark>" * len(stack))
-    return Markup("".join(out))
+    marks = sorted((m for m in marks if 0 <= m[0] < m[1] <= n), key=lambda m: (m[0], -m[1]))
+    astral = [i for i, c in enumerate(text) if ord(c) > 0xFFFF] if len(text.encode("utf-16-le")) != 2 * n else []
+    return {
+        "text": text,
+        "marks": marks,
+        "anchors": [(min(max(a[0], 0), n), a[1], a[2]) for a in anchors],
+        "pages": [p[0] for p in src.pages or ()],
+        "astral": astral,
+    }
