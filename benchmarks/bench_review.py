@@ -124,8 +124,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         jsonl = _corpus(Path(tmp), args.documents, args.html)
-        print(f"corpus: {args.documents} reports ({args.html} HTML) extracted in {time.perf_counter() - t:.1f} s; "
-              f"JSONL {jsonl.stat().st_size / 1e6:.1f} MB; {cpus} CPU(s), load {os.getloadavg()[0]:.1f}")
+        print(
+            f"corpus: {args.documents} reports ({args.html} HTML) extracted in {time.perf_counter() - t:.1f} s; "
+            f"JSONL {jsonl.stat().st_size / 1e6:.1f} MB; {cpus} CPU(s), load {os.getloadavg()[0]:.1f}"
+        )
         site = Path(args.keep) if args.keep else Path(tmp) / "site"
         results = {"one_process": _build(jsonl, site, 1)}
         if (args.jobs or cpus) > 1:

@@ -67,6 +67,8 @@ class Renderer:
 
     def render_page(self, record: Record, src: SourceText, prev: str | None = None, next: str | None = None) -> str:
         nav = {"prev": prev, "next": next, "source": src, **self.page_assets}
+        nav |= {"title": getattr(record, "title", None), "organ": getattr(record, "organ", None)}
+        nav["year"] = getattr(record, "year", None)
         if isinstance(record, FailureRecord):
             data = {
                 "doc": record.doc_id,
