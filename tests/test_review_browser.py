@@ -168,3 +168,24 @@ def test_a_correction_typed_on_the_page_is_applied_by_correct(page: Any, tmp_pat
     table, row, col = path.split(".")
     assert record[table][row][col]["corrected"]["note"] == 'typo, the "PDF" says so'
     assert "R3.2" not in {f["rule"] for f in record["findings"]}
+
+
+def test_a_pdf_page_shows_the_page_of_a_cell(page: Any, tmp_path: Path) -> None:
+    from extractor.pipeline import extract_path
+    from extractor.schema import Report
+    from extractor.synthetic.files import to_pdf
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(to_pdf(generate(5, "tab", "2021", "2021")))
+    report = extract_path(pdf, "report")
+    assert isinstance(report, Report) and report.source.pages and report.table4
+    summary = build_from_jsonl(write_jsonl(tmp_path / "out.jsonl", [report]), tmp_path / "site", 1)
+    page.goto(summary.pages["report"].as_uri())
+    assert page.locator("#source .pg").count() == len(report.source.pages)
+    path = "table4.review.total"
+    start = report.table4["review"]["total"]["span"][0]  # type: ignore[index]
+    expected = max(i for i, (s, _) in enumerate(report.source.pages, 1) if s <= start)
+    assert expected > 1  # a page other than the first, so the page is really looked up
+    page.click(f'td[data-k="{path}"]')
+    assert page.get_attribute(_mark(path), "data-p") == str(expected)
+    assert f"第 {expected} 页" in page.inner_text("#insp-detail")
