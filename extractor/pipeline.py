@@ -152,9 +152,9 @@ def revalidate(report: Report) -> Report:
 
     Table rules run on the record's cells. N1 compares prose with cells, so it needs the source text: it
     is re-run when the file is still there with the recorded sha256, else the record's N1 findings stay.
-    Parse findings (S1, S2) describe the source and stay as they are.
+    Parse findings (S1, S2) describe the source and model findings (G1, L1-L3) the extraction: they stay.
     """
-    findings = [f for f in report.findings if f.rule.startswith("S")]
+    findings = [f for f in report.findings if f.rule[0] in "SGL"]
     findings += check_tables(report.table2, report.table3, report.table4, report.format)
     doc: Document | None = None
     try:
@@ -188,7 +188,7 @@ def _failure(doc_id: str, source: Source, exc: Exception, message: str, retry: b
 
 
 def extract_path(
-    item: InputFile,
+    item: InputFile | str | Path,
     doc_id: str,
     model: ModelStage | None = None,
     limits: Limits = DEFAULT_LIMITS,
@@ -197,6 +197,7 @@ def extract_path(
     """Extract one file (read by ``reader``, e.g. in a worker process). Its own problems (input, model)
     become a FailureRecord naming the file and the fix; a configuration error propagates and stops the run;
     a bug is logged with its traceback and recorded."""
+    item = item if isinstance(item, InputFile) else InputFile.of(item)
     source = Source(path=item.name)
     try:
         doc = reader(item.path, limits)

@@ -19,6 +19,15 @@ PlatformKind = Literal["website", "new_media", "bulletin_board", "service_hall",
 SPAN_DESCRIPTION = "[start, end) character offsets into the decoded document text: text[start:end] shows it."
 
 
+CellCorrection = TypedDict(
+    "CellCorrection",
+    {
+        "from": Annotated[int | float | None, Field(description="The value before the correction (as extracted).")],
+        "note": Annotated[str, Field(description="Why it was corrected, as the person wrote it; may be empty.")],
+    },
+)
+
+
 class Cell(TypedDict):
     """One table cell as printed: blank is not zero.
 
@@ -36,6 +45,15 @@ class Cell(TypedDict):
     ]
     unit: NotRequired[
         Annotated[str, Field(description="Unit of an amount cell (万元 or 元) when the column or the cell states one.")]
+    ]
+    corrected: NotRequired[
+        Annotated[
+            CellCorrection,
+            Field(
+                description="Present when a person corrected the value (extractor correct); raw and span still show "
+                "what the document printed."
+            ),
+        ]
     ]
 
 
