@@ -12,17 +12,18 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .errors import ConfigError, ExtractorError, RecordError, UsageError
+from .errors import ConfigError, ExtractorError, UsageError
+from .export.cli import add_parsers as add_export_parsers
+from .export.cli import add_validate_options, run_across_years, run_codebook, run_export
 from .pipeline import DocIds, extract_path, iter_inputs, revalidate
+from .records import parse_record as _parse_record
 from .schema import FailureRecord, Report
 from .show import output_console, show
-from .validators import unknown_keys
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _DETAIL_LIMIT = 50  # per-document summary rows; larger batches get totals only
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     va.add_argument("records", help="a JSONL file written by 'extractor extract'")
     va.add_argument("-o", "--output", help="write the re-validated records here instead of stdout")
     va.add_argument("-q", "--quiet", action="store_true")
+    add_validate_options(va)
 
     sh = sub.add_parser("show", help="show one document's tables and findings")
     sh.add_argument("file", help="a report file, or a JSONL file of extracted records")
@@ -71,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
 
     tx = sub.add_parser("text", help="print the text a file's spans index (HTML, PDF and DOCX are converted)")
     tx.add_argument("file")
+
+    add_export_parsers(sub)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of the output records")
     sc.add_argument("--failure", action="store_true", help="the schema of failure records instead")
@@ -131,7 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "extract":
             return _extract(args, err)
         if args.command == "validate":
-            return _validate(args, err)
+            return run_across_years(args, err) if args.across_years else _validate(args, err)
+        if args.command == "export":
+            return run_export(args, err)
+        if args.command == "codebook":
+            return run_codebook(args, err)
         if args.command == "show":
             return _show(args)
         if args.command == "text":
@@ -290,29 +298,6 @@ def _read_records(path: str) -> Iterator[tuple[int, str]]:
             yield from enumerate(fh, 1)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror}); give a JSONL file from 'extractor extract'") from None
-
-
-def _parse_record(path: str, line_no: int, line: str) -> Report | FailureRecord:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise RecordError(
-            f"{path}:{line_no}: not JSON ({exc.msg}); regenerate the file with 'extractor extract'"
-        ) from None
-    try:
-        if isinstance(data, dict) and "error" in data and "provenance" not in data:
-            return FailureRecord.model_validate(data)
-        report = Report.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise RecordError(f"{path}:{line_no}: not an extractor record ({where}: {first['msg']})") from None
-    bad = unknown_keys(report.table2, report.table3, report.table4, report.format)
-    if bad:
-        raise RecordError(
-            f"{path}:{line_no}: keys outside SPEC's vocabulary: {', '.join(bad[:5])}; fix them or re-extract"
-        )
-    return report
 
 
 def _validate(args: argparse.Namespace, err: Console) -> int:

@@ -45,6 +45,16 @@ def normalise(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What a saved web page says about itself, outside the report's text (readers/pagemeta.py)."""
+
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    source: str | None = None  # the publisher named (ContentSource, 来源)
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A decoded report: ``text`` is what spans index, ``norm`` is what parsers read."""
 
@@ -55,6 +65,7 @@ class Document:
     sha256: str
     nbytes: int
     pages: tuple[tuple[int, int], ...] | None = None  # PDF: [start, end) of each page in ``text``
+    meta: PageMeta | None = None  # HTML: the page's own title, date, publisher and address
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>") -> Document:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING
@@ -18,8 +19,21 @@ from .crosscheck import check_fee_stated, check_prose, check_sections
 from .errors import InputError, ModelError, NotAReportError
 from .ingest import Document
 from .narrative import extract_overview, extract_problems, overview_intro
+from .organs import level_of, organ_key, resolve_title
 from .readers import SUFFIXES, read
-from .schema import CellRef, ErrorInfo, FailureRecord, Finding, Formats, Provenance, Report, SectionInfo, Source, Usage
+from .schema import (
+    CellRef,
+    ErrorInfo,
+    FailureRecord,
+    Finding,
+    Formats,
+    Provenance,
+    Publication,
+    Report,
+    SectionInfo,
+    Source,
+    Usage,
+)
 from .sections import Section, find_sections, find_title
 from .tables import ParsedTable, TableProblem, parse_table2, parse_table3, parse_table4
 from .validators import check_tables
@@ -37,7 +51,8 @@ def _parse(sections: dict[str, Section], key: str, doc: Document, parser) -> Par
 
 
 def _problem_finding(p: TableProblem) -> Finding:
-    cells = [CellRef(path=p.path, value=None, span=None)] if p.path and p.path.count(".") == 2 else []
+    # A cell, or a whole row ("table3.granted": a refused or missing row), so exports can tell which.
+    cells = [CellRef(path=p.path, value=None, span=None)] if p.path and p.path.count(".") in (1, 2) else []
     return Finding(rule=p.rule, severity=p.severity, message=p.message, cells=cells, span=p.span)
 
 
@@ -59,7 +74,8 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
         )
     formats = Formats(table2=t2.format, table3=t3.format, table4=t3.format if t4.data is not None else None)
     t_tables = perf_counter()
-    title = find_title(doc, min((s.start for s in sections.values()), default=0))
+    title = resolve_title(find_title(doc, min((s.start for s in sections.values()), default=0)), doc.meta)
+    key = organ_key(title.organ)
     overview = extract_overview(doc, sections.get("overview"))
     problems, improvements = extract_problems(doc, sections.get("problems_and_improvements"))
     platforms = extract_platforms(doc, overview, overview_intro(doc, sections.get("overview")))
@@ -80,6 +96,9 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
         title=title.text,
         organ=title.organ,
         year=title.year,
+        organ_key=key,
+        level=level_of(key),
+        publication=Publication(**asdict(doc.meta)) if doc.meta else None,
         format=formats,
         sections={
             k: SectionInfo(heading=s.heading, span=(s.start, s.end), recovered=s.recovered) for k, s in sections.items()

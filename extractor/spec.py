@@ -222,3 +222,35 @@ TABLE4_COLUMN_LABELS: Final = {
     "pending": "尚未审结",
     "total": "总计",
 }
+
+# --- Column labels (the codebook's Chinese labels) -------------------------------------------------
+
+TABLE2_COLUMN_LABELS: Final = {
+    "issued": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "decisions": "本年处理决定数量",
+    "amount": "本年收费金额",
+    "made": "本年新制作数量",
+    "published": "本年新公开数量",
+    "total_published": "对外公开总数量",
+    "previous_year_items": "上一年项目数量",
+    "change": "本年增/减",
+    "projects": "采购项目数量",
+    "total_amount": "采购总金额",
+}
+TABLE3_COLUMN_LABELS: Final = {
+    "natural_person": "自然人",
+    "commercial_enterprise": "法人或其他组织·商业企业",
+    "research_institution": "法人或其他组织·科研机构",
+    "social_welfare_org": "法人或其他组织·社会公益组织",
+    "legal_service_org": "法人或其他组织·法律服务机构",
+    "other_org": "法人或其他组织·其他",
+    "org_subtotal": "法人或其他组织·小计",
+    "total": "总计",
+}
+TABLE4_BLOCK_LABELS: Final = {
+    "review": "行政复议",
+    "litigation_direct": "行政诉讼·未经复议直接起诉",
+    "litigation_after_review": "行政诉讼·复议后起诉",
+}

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from ..errors import InputError
-from ..ingest import Document, load, normalise
+from ..ingest import Document, PageMeta, load, normalise
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
@@ -21,11 +21,11 @@ def read(path: str | Path) -> Document:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".html", ".htm"):
-        from .html import html_text
+        from .html import html_page
 
         data = p.read_bytes()
-        text, encoding = html_text(data, str(path))
-        return _document(str(path), text, f"html/{encoding}", data)
+        text, encoding, meta = html_page(data, str(path))
+        return _document(str(path), text, f"html/{encoding}", data, meta=meta)
     if suffix == ".docx":
         from .docx import docx_text
 
@@ -41,8 +41,13 @@ def read(path: str | Path) -> Document:
 
 
 def _document(
-    path: str, text: str, encoding: str, data: bytes, pages: tuple[tuple[int, int], ...] | None = None
+    path: str,
+    text: str,
+    encoding: str,
+    data: bytes,
+    pages: tuple[tuple[int, int], ...] | None = None,
+    meta: PageMeta | None = None,
 ) -> Document:
     if not text.strip():
         raise InputError(path, "no text could be read from the file", "check that it is a report, not an image")
-    return Document(path, text, normalise(text), encoding, hashlib.sha256(data).hexdigest(), len(data), pages)
+    return Document(path, text, normalise(text), encoding, hashlib.sha256(data).hexdigest(), len(data), pages, meta)

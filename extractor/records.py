@@ -1,0 +1,177 @@
+"""Reading JSONL files of extracted records: parsing with clear errors, and "the latest record per document wins".
+
+A resumed batch can hold one document twice (a failure re-recorded, then a success; a record re-validated
+and appended). Whoever reads the file for analysis wants the last word on each document, so this is the one
+place that rule lives: ``latest`` scans the file once for each line's ``doc_id`` (a few bytes per record in
+memory), then streams the chosen lines in file order. Nothing holds the whole file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import RecordError, UsageError
+from .schema import FailureRecord, Report
+from .validators import unknown_keys
+
+Record = Report | FailureRecord
+OnError = Callable[[RecordError], None]
+
+# Records are written with doc_id first; reading it needs no JSON parse of the whole line.
+_DOC_ID = re.compile(rb'^\s*\{\s*"doc_id"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """Where one record is: its document, 1-based line number and byte offset in the file."""
+
+    doc_id: str
+    line_no: int
+    offset: int
+
+
+def _open(path: Path) -> Any:
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror}); give a JSONL file from 'extractor extract'") from None
+
+
+def _decode(path: Path, line_no: int, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"{path}:{line_no}: not UTF-8 (byte {exc.start}); regenerate the file") from None
+
+
+def parse_line(path: str | Path, line_no: int, line: str) -> tuple[dict[str, Any], Record]:
+    """(the record's JSON as written, the validated record). The JSON keeps keys the models do not know
+    (a reviewer's ``corrected`` note on a cell), which exports carry. Raises RecordError naming the line."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            f"{path}:{line_no}: not JSON ({exc.msg}); regenerate the file with 'extractor extract'"
+        ) from None
+    if not isinstance(data, dict):
+        raise RecordError(f"{path}:{line_no}: not an extractor record (a JSON object is expected)")
+    try:
+        if "error" in data and "provenance" not in data:
+            return data, FailureRecord.model_validate(data)
+        report = Report.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RecordError(f"{path}:{line_no}: not an extractor record ({where}: {first['msg']})") from None
+    bad = unknown_keys(report.table2, report.table3, report.table4, report.format)
+    if bad:
+        raise RecordError(
+            f"{path}:{line_no}: keys outside SPEC's vocabulary: {', '.join(bad[:5])}; fix them or re-extract"
+        )
+    return data, report
+
+
+def parse_record(path: str | Path, line_no: int, line: str) -> Record:
+    """The validated record of one JSONL line; RecordError naming the line when it is not one."""
+    return parse_line(path, line_no, line)[1]
+
+
+def _doc_id(path: Path, line_no: int, raw: bytes) -> str:
+    m = _DOC_ID.match(raw)
+    if m is not None:
+        doc_id = json.loads(m.group(1))
+        if isinstance(doc_id, str):
+            return doc_id
+    try:
+        data = json.loads(_decode(path, line_no, raw))
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            f"{path}:{line_no}: not JSON ({exc.msg}); regenerate the file with 'extractor extract'"
+        ) from None
+    doc_id = data.get("doc_id") if isinstance(data, dict) else None
+    if not isinstance(doc_id, str):
+        raise RecordError(f"{path}:{line_no}: no doc_id; not an extractor record")
+    return doc_id
+
+
+def scan(path: str | Path, on_error: OnError | None = None) -> list[RecordRef]:
+    """The latest line of each document, in file order. A line without a readable doc_id is reported to
+    ``on_error`` (or raised) and skipped."""
+    p = Path(path)
+    latest: dict[str, RecordRef] = {}
+    offset = 0
+    with _open(p) as fh:
+        for line_no, raw in enumerate(fh, 1):
+            if raw.strip():
+                try:
+                    doc_id = _doc_id(p, line_no, raw)
+                except RecordError as exc:
+                    if on_error is None:
+                        raise
+                    on_error(exc)
+                else:
+                    latest.pop(doc_id, None)  # re-inserted: dict order is then the order of latest lines
+                    latest[doc_id] = RecordRef(doc_id, line_no, offset)
+            offset += len(raw)
+    return list(latest.values())
+
+
+def read_refs(
+    path: str | Path, refs: list[RecordRef], on_error: OnError | None = None
+) -> Iterator[tuple[RecordRef, dict[str, Any], Record]]:
+    """The records at ``refs``, in the order given (seeking when it is not file order)."""
+    p = Path(path)
+    with _open(p) as fh:
+        for ref in refs:
+            if fh.tell() != ref.offset:
+                fh.seek(ref.offset)
+            raw = fh.readline()
+            try:
+                data, record = parse_line(p, ref.line_no, _decode(p, ref.line_no, raw))
+            except RecordError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+                continue
+            yield ref, data, record
+
+
+def read_raw(path: str | Path, refs: list[RecordRef]) -> Iterator[tuple[RecordRef, dict[str, Any]]]:
+    """The JSON of records already validated once (a second pass over the same file), in the order given."""
+    with _open(Path(path)) as fh:
+        for ref in refs:
+            if fh.tell() != ref.offset:
+                fh.seek(ref.offset)
+            yield ref, json.loads(fh.readline())
+
+
+def latest(path: str | Path, on_error: OnError | None = None) -> Iterator[tuple[RecordRef, dict[str, Any], Record]]:
+    """Each document's latest record, streamed in file order, with its JSON as written."""
+    yield from read_refs(path, scan(path, on_error), on_error)
+
+
+class RecordFile:
+    """A JSONL file of records; iterating yields each document's latest record (Report or FailureRecord).
+
+    Re-iterable (each pass re-reads the file), so a notebook can build several frames from one value without
+    holding every record in memory. A malformed line raises RecordError naming it.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise UsageError(f"{self.path}: no such file; give a JSONL file from 'extractor extract'")
+
+    def __iter__(self) -> Iterator[Record]:
+        for _, _, record in latest(self.path):
+            yield record
+
+    def __repr__(self) -> str:
+        return f"RecordFile({str(self.path)!r})"
