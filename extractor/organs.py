@@ -124,8 +124,9 @@ def load_aliases(path: str | Path) -> dict[str, str]:
 
 
 def _plausible(title: Title) -> bool:
+    """A title names a body and a report, in one short line without a sentence's full stop."""
     text = clean(title.text or "")
-    return bool(title.organ) and "报告" in text and len(text) <= 80
+    return organ_key(title.organ) is not None and "报告" in text and len(text) <= 80 and "。" not in text
 
 
 def organ_in_title(text: str) -> tuple[str | None, int | None]:
