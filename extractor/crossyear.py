@@ -84,20 +84,33 @@ def _value(f: YearFacts, path: str) -> Number | None:
     return f.cells.get(path, (None, None))[0]
 
 
+def _pair(
+    key: str, a: YearFacts, b: YearFacts, message: str, cells: list[YearCellRef], expected: Number, found: Number
+) -> CrossYearFinding:
+    return CrossYearFinding(
+        organ_key=key,
+        doc_ids=[a.doc_id, b.doc_id],
+        years=[a.year or 0, b.year or 0],  # placed records only: never 0
+        message=message,
+        cells=cells,
+        expected=expected,
+        found=found,
+    )
+
+
 def _carry(key: str, a: YearFacts, b: YearFacts) -> Iterable[CrossYearFinding]:
     for col in TABLE3_COLUMNS_WITH_SUBTOTAL:
         prev, cur = _value(a, f"table3.carried_forward.{col}"), _value(b, f"table3.carried_over.{col}")
         if prev is None or cur is None or abs(prev - cur) < 1e-9:
             continue
-        yield CrossYearFinding(
-            organ_key=key,
-            doc_ids=[a.doc_id, b.doc_id],
-            years=[a.year or 0, b.year or 0],
-            message=f"{b.doc_id} ({b.year}) carries over {cur:g} for {col}, but {a.doc_id} ({a.year}) "
-            f"carried {prev:g} forward",
-            cells=[_ref(a, f"table3.carried_forward.{col}"), _ref(b, f"table3.carried_over.{col}")],
-            expected=prev,
-            found=cur,
+        yield _pair(
+            key,
+            a,
+            b,
+            f"{b.doc_id} ({b.year}) carries over {cur:g} for {col}, but {a.doc_id} ({a.year}) carried {prev:g} forward",
+            [_ref(a, f"table3.carried_forward.{col}"), _ref(b, f"table3.carried_over.{col}")],
+            prev,
+            cur,
         )
 
 
@@ -113,15 +126,15 @@ def _in_force(key: str, a: YearFacts, b: YearFacts) -> Iterable[CrossYearFinding
         expected = prev + issued - repealed
         if abs(expected - cur) < 1e-9:
             continue
-        yield CrossYearFinding(
-            organ_key=key,
-            doc_ids=[a.doc_id, b.doc_id],
-            years=[a.year or 0, b.year or 0],
-            message=f"{b.doc_id} ({b.year}) has {cur:g} {row} in force, but {a.doc_id}'s {prev:g} "
-            f"+ {issued:g} issued - {repealed:g} repealed = {expected:g}",
-            cells=[_ref(a, paths[0]), *(_ref(b, p) for p in paths[1:]), _ref(b, paths[0])],
-            expected=expected,
-            found=cur,
+        yield _pair(
+            key,
+            a,
+            b,
+            f"{b.doc_id} ({b.year}) has {cur:g} {row} in force, but {a.doc_id}'s {prev:g} + {issued:g} issued - "
+            f"{repealed:g} repealed = {expected:g}",
+            [_ref(a, paths[0]), *(_ref(b, p) for p in paths[1:]), _ref(b, paths[0])],
+            expected,
+            cur,
         )
 
 

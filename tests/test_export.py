@@ -274,7 +274,7 @@ def test_export_streams_in_chunks_and_continues_a_full_xlsx_sheet(
 ) -> None:
     path, _ = corpus
     export_file(path, tmp_path / "ref.csv", "long")
-    monkeypatch.setattr(writers_module, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(writers_module, "CHUNK_CELLS", 7 * 21)  # cells sheet: 7 rows a chunk
     monkeypatch.setattr(writers_module, "XLSX_MAX_ROWS", 500)
     export_file(path, tmp_path / "chunked.csv", "long")
     export_file(path, tmp_path / "chunked.xlsx", "long")

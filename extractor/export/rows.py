@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..crossyear import record_key
@@ -32,9 +32,9 @@ _RULE_IDS = tuple(r for r in RULES if r != "X1")
 
 
 class Cell:
-    """A cell's export view: value, printed text, unit, status, span, the rules that name it, any correction."""
+    """A cell's export view: value, printed text, unit, status, span, any reviewer's correction."""
 
-    __slots__ = ("corrected", "raw", "rules", "span", "status", "unit", "value")
+    __slots__ = ("corrected", "raw", "span", "status", "unit", "value")
 
     def __init__(
         self,
@@ -43,11 +43,10 @@ class Cell:
         unit: str | None,
         status: str,
         span: tuple[int, int] | None,
-        rules: str | None,
         corrected: Mapping[str, Any] | None = None,
     ) -> None:
         self.value, self.raw, self.unit, self.status = value, raw, unit, status
-        self.span, self.rules, self.corrected = span, rules, corrected
+        self.span, self.corrected = span, corrected
 
 
 def _number(x: object) -> float | None:
@@ -90,15 +89,20 @@ class DocView:
             return None
         return bisect_right(self._page_starts, span[0]) or None
 
+    def rules(self, table: str, row: str, col: str) -> str | None:
+        """Ids of the findings naming the cell, its row or its table."""
+        at = self.rules_at
+        if not at:
+            return None
+        found = at.get(f"{table}.{row}.{col}", set()) | at.get(f"{table}.{row}", set()) | at.get(table, set())
+        return ";".join(sorted(found)) or None
+
     def cell(self, table: str, row: str, col: str) -> Cell:
-        rules = self.rules_at.get(f"{table}.{row}.{col}", set()) | self.rules_at.get(f"{table}.{row}", set())
-        rules |= self.rules_at.get(table, set())
-        rule_text = ";".join(sorted(rules)) or None
         data = self.data.get(table) or {}
         c = (data.get(row) or {}).get(col)
         if c is None:
             refused = self.refused.get(f"{table}.{row}") or self.refused.get(table)
-            return Cell(None, None, None, "unreadable" if refused else "not_printed", None, rule_text)
+            return Cell(None, None, None, "unreadable" if refused else "not_printed", None)
         value, raw = _number(c.get("value")), str(c.get("raw") or "")
         span = (int(c["span"][0]), int(c["span"][1])) if c.get("span") else None
         if span is None:
@@ -110,9 +114,7 @@ class DocView:
         else:
             status = "dash" if raw.strip() in DASHES else "unreadable"
         corrected = c.get("corrected")
-        return Cell(
-            value, raw, c.get("unit"), status, span, rule_text, corrected if isinstance(corrected, Mapping) else None
-        )
+        return Cell(value, raw, c.get("unit"), status, span, corrected if isinstance(corrected, Mapping) else None)
 
     def table_format(self, table: str) -> str | None:
         return self.formats.get(table)
@@ -156,7 +158,7 @@ def long_rows(v: DocView) -> Iterator[Row]:
                 c.span[0] if c.span else None,
                 c.span[1] if c.span else None,
                 v.page(c.span),
-                c.rules,
+                v.rules(table, k.row, k.col),
                 corr is not None,
                 _number(corr.get("from")) if corr else None,
                 str(corr.get("note")) if corr and corr.get("note") is not None else None,
@@ -203,17 +205,25 @@ def _corrected_cells(data: Mapping[str, Any]) -> str | None:
     return ";".join(keys) or None
 
 
+def _value_columns(
+    named: Iterable[tuple[str, tuple[Number | None, str, str | None]]],
+) -> tuple[list[Any], dict[str, Number | None]]:
+    """(value, status[, unit]) columns of each key in order, and the values by key (for the indicators)."""
+    cells: list[Any] = []
+    values: dict[str, Number | None] = {}
+    for name, (value, status, unit) in named:
+        values[name] = value
+        cells += (value, status)
+        _, row, col = name.split(".")
+        if amount_unit(row, col) is not None:
+            cells.append(unit)
+    return cells, values
+
+
 def wide_row(v: DocView, indicators: bool) -> Row:
     d = v.data
     src, pub = d.get("source") or {}, d.get("publication") or {}
-    cells: list[Any] = []
-    values: dict[str, Number | None] = {}
-    for k in CELL_KEYS:
-        value, status, unit = _key_value(v, k)
-        values[k.key] = value
-        cells += (value, status)
-        if amount_unit(k.row, k.col) is not None:
-            cells.append(unit)
+    cells, values = _value_columns((k.key, _key_value(v, k)) for k in CELL_KEYS)
     overview = d.get("overview") or {}
     return (
         d["doc_id"],
@@ -260,15 +270,7 @@ def _panel_value(v: DocView, var: PanelVar) -> tuple[Number | None, str, str | N
 
 def panel_row(v: DocView, duplicate: bool, x1_warnings: int, indicators: bool) -> Row:
     d = v.data
-    cells: list[Any] = []
-    values: dict[str, Number | None] = {}
-    for var in PANEL_VARS:
-        value, status, unit = _panel_value(v, var)
-        values[var.name] = value
-        cells += (value, status)
-        _, row, col = var.name.split(".")
-        if amount_unit(row, col) is not None:
-            cells.append(unit)
+    cells, values = _value_columns((var.name, _panel_value(v, var)) for var in PANEL_VARS)
     return (
         v.organ_key,
         d.get("year"),

@@ -1,7 +1,8 @@
 """Streaming writers for the export sheets: CSV (pyarrow.csv), Parquet (pyarrow), XLSX (openpyxl, write-only).
 
-Rows arrive one at a time and leave in chunks (a CSV chunk, a Parquet row group, rows streamed by openpyxl's
-write-only mode), so memory stays flat in the number of records. Files are written beside their target and
+Rows arrive one at a time and leave in chunks of about CHUNK_CELLS cells (a CSV chunk, a Parquet row group,
+rows streamed by openpyxl's write-only mode), so memory stays flat in the number of records and the same
+whether a sheet has 20 columns or 550. Files are written beside their target and
 moved into place only when the export completes: a failed export leaves no half-written file behind.
 CSV files start with a UTF-8 byte-order mark, which Excel needs to show Chinese and pandas, R and pyarrow skip.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,8 +20,10 @@ from ..errors import UsageError
 from .columns import Column
 
 Row = tuple[Any, ...]
+# Control characters an XLSX file cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, without importing openpyxl).
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 SUFFIXES = (".csv", ".parquet", ".xlsx")
-CHUNK_ROWS = 20_000
+CHUNK_CELLS = 200_000  # cells buffered per sheet before they are written: a chunk is rows x columns
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, header included
 
 
@@ -104,11 +108,10 @@ class _XlsxSheet:
     def _value(self, v: Any) -> Any:
         if not isinstance(v, str):
             return v
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        v = ILLEGAL_CHARACTERS_RE.sub("", v)
+        v = _ILLEGAL.sub("", v)
         if v.startswith("="):  # text, never a formula
+            from openpyxl.cell import WriteOnlyCell
+
             cell = WriteOnlyCell(self.ws, value=v)
             cell.data_type = "s"
             return cell
@@ -165,7 +168,7 @@ class Output:
         buf = self._buffers[sheet]
         buf.append(row)
         self.rows[sheet] += 1
-        if len(buf) >= CHUNK_ROWS:
+        if len(buf) * len(row) >= CHUNK_CELLS:
             self._writers[sheet].write(buf)
             buf.clear()
 
@@ -210,7 +213,7 @@ class Frames:
         buf = self._buffers[sheet]
         buf.append(row)
         self.rows[sheet] += 1
-        if len(buf) >= CHUNK_ROWS:
+        if len(buf) * len(row) >= CHUNK_CELLS:
             self._batches[sheet].append(_batch(self._schemas[sheet], buf))
             buf.clear()
 

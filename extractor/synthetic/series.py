@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ..spec import TABLE3_COLUMNS, TABLE3_ORG_COLUMNS, TABLE3_RESULT_ROWS, Format
+from ..spec import TABLE3_COLUMNS, TABLE3_RESULT_ROWS, Format
 from .render import SyntheticDoc, render_report
-from .values import TableValues, Values, draw_values
+from .values import TableValues, Values, draw_values, row_totals
 
 _APPLICANTS = TABLE3_COLUMNS[:6]
 _DOC_ROWS = ("regulations", "normative_documents")
@@ -44,11 +44,7 @@ def _balance(t3: Values, fmt: Format, subtotal: bool) -> None:
             total = over - forward
         t3["results_total"][col] = total
         t3["new_received"][col] = total + forward - over
-    for cols in t3.values():
-        org = sum(int(cols[c] or 0) for c in TABLE3_ORG_COLUMNS)
-        if subtotal:
-            cols["org_subtotal"] = org
-        cols["total"] = int(cols["natural_person"] or 0) + org
+    row_totals(t3, subtotal)
 
 
 def next_year(prev: TableValues, rng: random.Random, fmt2: Format, fmt3: Format, zero_rate: float) -> TableValues:
