@@ -13,6 +13,7 @@ few cells X1 reads are kept per record, so a panel of any size is checked in lit
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,15 +27,34 @@ Number = int | float
 _DOC_ROWS = ("regulations", "normative_documents")
 
 
+# The cells X1 reads, in a fixed order: a record's facts are two tuples in this order, not a dict per record,
+# so a panel of many thousands of records keeps a few hundred bytes each.
+X1_PATHS: tuple[str, ...] = (
+    *(f"table3.{row}.{col}" for row in ("carried_over", "carried_forward") for col in TABLE3_COLUMNS_WITH_SUBTOTAL),
+    *(f"table2.{row}.{col}" for row in _DOC_ROWS for col in ("issued", "repealed", "in_force")),
+)
+_SLOT = {path: i for i, path in enumerate(X1_PATHS)}
+
+
 @dataclass(frozen=True, slots=True)
 class YearFacts:
-    """What X1 needs of one record: who, which year, and the cells it compares."""
+    """What X1 needs of one record: who, which year, and the cells it compares (by X1_PATHS)."""
 
     doc_id: str
     organ_key: str | None
     year: int | None
     format_table2: str | None
-    cells: dict[str, tuple[Number | None, tuple[int, int] | None]]
+    values: tuple[Number | None, ...]
+    spans: array[int]  # start, end of each cell, -1, -1 where there is none
+
+    def value(self, path: str) -> Number | None:
+        return self.values[_SLOT[path]]
+
+    def ref(self, path: str) -> YearCellRef:
+        i = _SLOT[path]
+        start, end = self.spans[2 * i], self.spans[2 * i + 1]
+        span = (start, end) if start >= 0 else None
+        return YearCellRef(doc_id=self.doc_id, year=self.year, path=path, value=self.values[i], span=span)
 
 
 @dataclass
@@ -55,33 +75,16 @@ def record_key(data: Mapping[str, Any], aliases: dict[str, str] | None = None) -
 
 def facts_of(data: Mapping[str, Any], aliases: dict[str, str] | None = None) -> YearFacts:
     """The X1 facts of one record in its JSON form."""
-    cells: dict[str, tuple[Number | None, tuple[int, int] | None]] = {}
-    t3 = data.get("table3") or {}
-    for row in ("carried_over", "carried_forward"):
-        for col, cell in (t3.get(row) or {}).items():
-            cells[f"table3.{row}.{col}"] = (cell.get("value"), _span(cell))
-    t2 = data.get("table2") or {}
-    for row in _DOC_ROWS:
-        for col in ("issued", "repealed", "in_force"):
-            cell = (t2.get(row) or {}).get(col)
-            if cell is not None:
-                cells[f"table2.{row}.{col}"] = (cell.get("value"), _span(cell))
+    values: list[Number | None] = []
+    spans = array("q")
+    for path in X1_PATHS:
+        table, row, col = path.split(".")
+        cell = ((data.get(table) or {}).get(row) or {}).get(col)
+        span = cell.get("span") if cell else None
+        values.append(cell.get("value") if cell else None)
+        spans.extend((int(span[0]), int(span[1])) if span else (-1, -1))
     fmt = (data.get("format") or {}).get("table2")
-    return YearFacts(str(data["doc_id"]), record_key(data, aliases), data.get("year"), fmt, cells)
-
-
-def _span(cell: Mapping[str, Any]) -> tuple[int, int] | None:
-    span = cell.get("span")
-    return (int(span[0]), int(span[1])) if span else None
-
-
-def _ref(f: YearFacts, path: str) -> YearCellRef:
-    value, span = f.cells.get(path, (None, None))
-    return YearCellRef(doc_id=f.doc_id, year=f.year, path=path, value=value, span=span)
-
-
-def _value(f: YearFacts, path: str) -> Number | None:
-    return f.cells.get(path, (None, None))[0]
+    return YearFacts(str(data["doc_id"]), record_key(data, aliases), data.get("year"), fmt, tuple(values), spans)
 
 
 def _pair(
@@ -100,7 +103,7 @@ def _pair(
 
 def _carry(key: str, a: YearFacts, b: YearFacts) -> Iterable[CrossYearFinding]:
     for col in TABLE3_COLUMNS_WITH_SUBTOTAL:
-        prev, cur = _value(a, f"table3.carried_forward.{col}"), _value(b, f"table3.carried_over.{col}")
+        prev, cur = a.value(f"table3.carried_forward.{col}"), b.value(f"table3.carried_over.{col}")
         if prev is None or cur is None or abs(prev - cur) < 1e-9:
             continue
         yield _pair(
@@ -108,7 +111,7 @@ def _carry(key: str, a: YearFacts, b: YearFacts) -> Iterable[CrossYearFinding]:
             a,
             b,
             f"{b.doc_id} ({b.year}) carries over {cur:g} for {col}, but {a.doc_id} ({a.year}) carried {prev:g} forward",
-            [_ref(a, f"table3.carried_forward.{col}"), _ref(b, f"table3.carried_over.{col}")],
+            [a.ref(f"table3.carried_forward.{col}"), b.ref(f"table3.carried_over.{col}")],
             prev,
             cur,
         )
@@ -119,8 +122,8 @@ def _in_force(key: str, a: YearFacts, b: YearFacts) -> Iterable[CrossYearFinding
         return
     for row in _DOC_ROWS:
         paths = (f"table2.{row}.in_force", f"table2.{row}.issued", f"table2.{row}.repealed")
-        prev = _value(a, paths[0])
-        cur, issued, repealed = (_value(b, p) for p in paths)
+        prev = a.value(paths[0])
+        cur, issued, repealed = (b.value(p) for p in paths)
         if prev is None or cur is None or issued is None or repealed is None:
             continue
         expected = prev + issued - repealed
@@ -132,7 +135,7 @@ def _in_force(key: str, a: YearFacts, b: YearFacts) -> Iterable[CrossYearFinding
             b,
             f"{b.doc_id} ({b.year}) has {cur:g} {row} in force, but {a.doc_id}'s {prev:g} + {issued:g} issued - "
             f"{repealed:g} repealed = {expected:g}",
-            [_ref(a, paths[0]), *(_ref(b, p) for p in paths[1:]), _ref(b, paths[0])],
+            [a.ref(paths[0]), *(b.ref(p) for p in paths[1:]), b.ref(paths[0])],
             expected,
             cur,
         )

@@ -70,7 +70,11 @@ def test_check_across_years_groups_printed_variants_of_one_organ() -> None:
 
 
 def _fact(doc_id: str, year: int, **cells: float | None) -> YearFacts:
-    return YearFacts(doc_id, "示例县", year, "2021", {k.replace("__", "."): (v, (0, 1)) for k, v in cells.items()})
+    data: dict = {"doc_id": doc_id, "organ_key": "示例县", "year": year, "format": {"table2": "2021"}}  # type: ignore[type-arg]
+    for name, value in cells.items():
+        table, row, col = name.split("__")
+        data.setdefault(table, {}).setdefault(row, {})[col] = {"value": value, "raw": "", "span": [0, 1]}
+    return facts_of(data)
 
 
 def test_check_across_years_skips_a_blank_side() -> None:
