@@ -326,3 +326,15 @@ def test_export_covers_every_key_of_both_formats(corpus, tmp_path: Path) -> None
     columns = set(pd.read_csv(tmp_path / "docs.csv", nrows=0).columns)
     keys = {f"table2.{r}.{c}" for f in ("2019", "2021") for r, cols in TABLE2_COLUMNS[f].items() for c in cols}
     assert keys <= columns
+
+
+def test_export_reads_records_written_before_organ_key_existed(tmp_path: Path) -> None:
+    data = _record(generate(4, "tab").text, "legacy")
+    for key in ("organ_key", "level", "publication"):
+        del data[key]
+    data["organ"] = "示例县城关镇人民政府"
+    path = tmp_path / "old.jsonl"
+    path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+    export_file(path, tmp_path / "docs.csv", "wide")
+    row = pd.read_csv(tmp_path / "docs.csv").iloc[0]
+    assert (row.organ_key, row.level) == ("示例县城关镇", "township")

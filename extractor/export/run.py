@@ -108,8 +108,11 @@ def write_panel(
     checked = check_across_years(facts)
     per_doc = Counter(doc for finding in checked.findings for doc in set(finding.doc_ids))
     years: Counter[tuple[str | None, int | None]] = Counter((f.organ_key, f.year) for f in facts)
+    del facts  # X1 is done: its cells need not outlive the second pass
     order.sort(key=lambda o: o[:4])
-    for data in fetch([o[-1] for o in order]):
+    tokens = [o[-1] for o in order]
+    del order
+    for data in fetch(tokens):
         view = DocView(data, aliases)
         key = (view.organ_key, data.get("year"))
         duplicate = None not in key and years[key] > 1
