@@ -175,6 +175,14 @@ def _long() -> tuple[Column, ...]:
         _c("page", "int", "页码", "PDF page the cell starts on (1-based); empty for other inputs."),
         _c("rules", "string", "相关规则", "Ids of the findings naming this cell, its row or its table, ';'-separated."),
         _c(
+            "finding",
+            "string",
+            "缺失原因",
+            "For an unreadable or not printed cell: the message of the parse finding (S2, S1) about its row or table.",
+            missing="empty: no finding (e.g. the section is absent) or the cell was read",
+            rules="S1; S2",
+        ),
+        _c(
             "corrected",
             "bool",
             "已人工更正",

@@ -65,6 +65,7 @@ class DocView:
         self._page_starts = [int(p[0]) for p in pages]
         self.rules_at: dict[str, set[str]] = defaultdict(set)
         self.refused: dict[str, str] = {}
+        self.explained: dict[str, str] = {}  # row or table path -> the message of the finding about it
         for f in data.get("findings") or ():
             self._index(f)
 
@@ -81,13 +82,20 @@ class DocView:
         for path in paths:
             self.rules_at[path].add(rule)
             refused = (rule == "S2" and f.get("severity") == "error") or (rule == "S1" and "not filled" in message)
-            if refused and path.count(".") < 2:
-                self.refused.setdefault(path, rule)
+            if path.count(".") < 2 and rule in ("S1", "S2"):
+                if refused:
+                    self.refused.setdefault(path, rule)
+                if refused or path not in self.explained:
+                    self.explained[path] = message
 
     def page(self, span: tuple[int, int] | None) -> int | None:
         if span is None or not self._page_starts:
             return None
         return bisect_right(self._page_starts, span[0]) or None
+
+    def explanation(self, table: str, row: str) -> str | None:
+        """Why a row has no cells: the parse finding (S2 refused / not found, S1) about the row or its table."""
+        return self.explained.get(f"{table}.{row}") or self.explained.get(table)
 
     def rules(self, table: str, row: str, col: str) -> str | None:
         """Ids of the findings naming the cell, its row or its table."""
@@ -159,6 +167,7 @@ def long_rows(v: DocView) -> Iterator[Row]:
                 c.span[1] if c.span else None,
                 v.page(c.span),
                 v.rules(table, k.row, k.col),
+                v.explanation(table, k.row) if c.status in ("unreadable", "not_printed") else None,
                 corr is not None,
                 _number(corr.get("from")) if corr else None,
                 str(corr.get("note")) if corr and corr.get("note") is not None else None,
