@@ -339,3 +339,21 @@ def test_export_reads_records_written_before_organ_key_existed(tmp_path: Path) -
     export_file(path, tmp_path / "docs.csv", "wide")
     row = pd.read_csv(tmp_path / "docs.csv").iloc[0]
     assert (row.organ_key, row.level) == ("示例县城关镇", "township")
+
+
+def test_export_long_gives_the_pdf_page_of_each_cell(tmp_path: Path) -> None:
+    from extractor.pipeline import extract_path
+    from extractor.synthetic.files import to_pdf
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(to_pdf(generate(6, "tab")))
+    record = extract_path(pdf, "pdf")
+    path = tmp_path / "out.jsonl"
+    path.write_text(record.model_dump_json() + "\n", encoding="utf-8")
+    export_file(path, tmp_path / "cells.csv", "long")
+    df = pd.read_csv(tmp_path / "cells.csv").dropna(subset=["span_start"])
+    pages = json.loads(record.model_dump_json())["source"]["pages"]
+    assert len(pages) > 1 and df.page.nunique() > 1  # the tables run over more than one page
+    for start, page in zip(df.span_start, df.page, strict=True):
+        first, end = pages[int(page) - 1]
+        assert first <= start < end
