@@ -1,5 +1,5 @@
-"""Command line: ``extractor extract|compact|validate|show|review|correct|schema|eval|text``. Records go to stdout or a file as JSON lines;
-progress, summaries and errors go to stderr."""
+"""Command line: ``extractor extract|compact|validate|show|review|correct|export|codebook|schema|eval|text``.
+Records go to stdout or a file as JSON lines; progress, summaries and errors go to stderr."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from .batch_view import Outcome, Summary
 from .cli_extract import add_compact_options, add_extract_options, compact_command, extract_command, print_summary
 from .console import print_error, print_note, stderr_console
 from .errors import ConfigError, ExtractorError, RecordError, UsageError
+from .export.cli import add_parsers as add_export_parsers
+from .export.cli import add_validate_options, run_across_years, run_codebook, run_export
 from .pipeline import revalidate
 from .records import latest_records
 from .review.commands import add_parsers as add_review_parsers
@@ -45,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     va.add_argument("records", help="a JSONL file written by 'extractor extract'")
     va.add_argument("-o", "--output", help="write the re-validated records here instead of stdout")
     va.add_argument("-q", "--quiet", action="store_true")
+    add_validate_options(va)
 
     sh = sub.add_parser("show", help="show one document's tables and findings")
     sh.add_argument("file", help="a report file, or a JSONL file of extracted records")
@@ -70,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
 
     tx = sub.add_parser("text", help="print the text a file's spans index (HTML, PDF and DOCX are converted)")
     tx.add_argument("file")
+
+    add_export_parsers(sub)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of the output records")
     sc.add_argument("--failure", action="store_true", help="the schema of failure records instead")
@@ -189,7 +194,11 @@ def _dispatch(args: argparse.Namespace, err: Console, started: float) -> int:
         compact_command(args, err)
         return EXIT_OK
     if args.command == "validate":
-        return _validate(args, err)
+        return run_across_years(args, err) if args.across_years else _validate(args, err)
+    if args.command == "export":
+        return run_export(args, err)
+    if args.command == "codebook":
+        return run_codebook(args, err)
     if args.command == "show":
         return _show(args)
     if args.command in ("review", "correct"):

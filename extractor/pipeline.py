@@ -10,6 +10,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING
@@ -21,9 +22,22 @@ from .errors import ConfigError, InputError, ModelError, NotAReportError
 from .ingest import Document
 from .inputs import DocIds, InputFile, collect_inputs
 from .narrative import extract_overview, extract_problems, overview_intro
+from .organs import level_of, organ_key, resolve_title
 from .readers import DEFAULT_LIMITS, Limits, read
 from .redact import redact
-from .schema import CellRef, ErrorInfo, FailureRecord, Finding, Formats, Provenance, Report, SectionInfo, Source, Usage
+from .schema import (
+    CellRef,
+    ErrorInfo,
+    FailureRecord,
+    Finding,
+    Formats,
+    Provenance,
+    Publication,
+    Report,
+    SectionInfo,
+    Source,
+    Usage,
+)
 from .sections import Section, find_sections, find_title
 from .tables import ParsedTable, TableProblem, parse_table2, parse_table3, parse_table4
 from .validators import check_tables
@@ -41,7 +55,8 @@ def _parse(sections: dict[str, Section], key: str, doc: Document, parser) -> Par
 
 
 def _problem_finding(p: TableProblem) -> Finding:
-    cells = [CellRef(path=p.path, value=None, span=None)] if p.path and p.path.count(".") == 2 else []
+    # A cell, or a whole row ("table3.granted": a refused or missing row), so exports can tell which.
+    cells = [CellRef(path=p.path, value=None, span=None)] if p.path and p.path.count(".") in (1, 2) else []
     return Finding(rule=p.rule, severity=p.severity, message=p.message, cells=cells, span=p.span)
 
 
@@ -63,7 +78,8 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
         )
     formats = Formats(table2=t2.format, table3=t3.format, table4=t3.format if t4.data is not None else None)
     t_tables = perf_counter()
-    title = find_title(doc, min((s.start for s in sections.values()), default=0))
+    title = resolve_title(find_title(doc, min((s.start for s in sections.values()), default=0)), doc.meta)
+    key = organ_key(title.organ)
     overview = extract_overview(doc, sections.get("overview"))
     problems, improvements = extract_problems(doc, sections.get("problems_and_improvements"))
     platforms = extract_platforms(doc, overview, overview_intro(doc, sections.get("overview")))
@@ -84,6 +100,9 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
         title=title.text,
         organ=title.organ,
         year=title.year,
+        organ_key=key,
+        level=level_of(key),
+        publication=Publication(**asdict(doc.meta)) if doc.meta else None,
         format=formats,
         sections={
             k: SectionInfo(heading=s.heading, span=(s.start, s.end), recovered=s.recovered) for k, s in sections.items()

@@ -15,6 +15,7 @@ Span = tuple[int, int]
 Severity = Literal["error", "warning"]
 FormatName = Literal["2019", "2021"]
 PlatformKind = Literal["website", "new_media", "bulletin_board", "service_hall", "hotline", "other"]
+Level = Literal["province", "city", "county", "township", "department"]
 
 SPAN_DESCRIPTION = "[start, end) character offsets into the decoded document text: text[start:end] shows it."
 
@@ -197,6 +198,15 @@ class Provenance(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict, description="Wall time per stage in milliseconds.")
 
 
+class Publication(BaseModel):
+    """What the saved page says about itself (HTML ``<meta>`` tags, else its printed 来源/时间 line)."""
+
+    title: str | None = Field(default=None, description="The page's article title (ArticleTitle, title element).")
+    published: str | None = Field(default=None, description="Publication date as the page states it, YYYY-MM-DD.")
+    source: str | None = Field(default=None, description="The publisher the page names (ContentSource, 来源).")
+    url: str | None = Field(default=None, description="The page's own address (Url, og:url, canonical link).")
+
+
 class Report(BaseModel):
     """One extracted 政府信息公开工作年度报告."""
 
@@ -205,6 +215,11 @@ class Report(BaseModel):
     title: str | None = None
     organ: str | None = Field(default=None, description="The reporting body, as printed in the title.")
     year: int | None = Field(default=None, description="The year reported on.")
+    organ_key: str | None = Field(
+        default=None, description="The organ's name normalised for grouping (extractor/organs.py); null if unknown."
+    )
+    level: Level | None = Field(default=None, description="Administrative level, when the organ's name states it.")
+    publication: Publication | None = Field(default=None, description="Page metadata, when the input has it.")
     format: Formats
     sections: dict[str, SectionInfo] = Field(default_factory=dict, description="The six sections found.")
     table2: TableData | None = Field(default=None, description="主动公开政府信息情况: row key -> column key -> cell.")
@@ -237,3 +252,25 @@ class FailureRecord(BaseModel):
     source: Source
     error: ErrorInfo
     config: str | None = Field(default=None, description="The run's configuration, as in Provenance.config.")
+
+
+class YearCellRef(BaseModel):
+    doc_id: str = Field(description="The record the cell is in.")
+    year: int | None = Field(description="That record's year.")
+    path: str = Field(description="Dotted path of the cell, e.g. table3.carried_over.total.")
+    value: int | float | None = Field(description="The cell's value (null when blank or not found).")
+    span: Span | None = Field(description=SPAN_DESCRIPTION + " In that record's text.")
+
+
+class CrossYearFinding(BaseModel):
+    """A check across two records of one organ (SPEC X1): always a warning, as bodies restate figures."""
+
+    rule: str = Field(default="X1", description="X1: across years of one body.")
+    severity: Severity = "warning"
+    organ_key: str = Field(description="The organ both records belong to.")
+    doc_ids: list[str] = Field(description="The records compared, earlier year first.")
+    years: list[int] = Field(description="Their years.")
+    message: str = Field(description="What does not line up, in plain words.")
+    cells: list[YearCellRef] = Field(default_factory=list, description="The cells compared, in both records.")
+    expected: int | float | None = Field(default=None, description="What last year's figures imply.")
+    found: int | float | None = Field(default=None, description="What this year's record has.")
