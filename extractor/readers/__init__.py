@@ -70,4 +70,6 @@ def _document(
 ) -> Document:
     if not text.strip():
         raise InputError(path, "no text could be read from the file", "check that it is a report, not an image")
-    return Document(path, text, normalise(text), encoding, hashlib.sha256(data).hexdigest(), len(data), pages, meta=meta)
+    return Document(
+        path, text, normalise(text), encoding, hashlib.sha256(data).hexdigest(), len(data), pages, meta=meta
+    )
