@@ -20,7 +20,7 @@ _COUNT_GAP = r"(?:(?!其中)[^。;\n\d])"
 _DENIED = tuple(f"table3.{r}.total" for r in TABLE3_RESULT_ROWS_2021 if r.startswith("denied_"))
 # (pattern, what it states, cells it names, a word it needs). A pattern with a group states that number;
 # without, 0.
-_CLAIMS: tuple[tuple[re.Pattern[str], str, tuple[str, ...], str], ...] = (
+CLAIMS: tuple[tuple[re.Pattern[str], str, tuple[str, ...], str], ...] = (
     (
         re.compile(rf"未(?:收到|接到|受理){_REQ_GAP}{{0,30}}?申请"),
         "no request received",
@@ -133,7 +133,7 @@ def check_prose(
 
     doc_col = "issued" if formats.table2 == "2021" else "made"
     for start, end in _prose_regions(doc, sections):
-        for pattern, what, paths, trigger in _CLAIMS:
+        for pattern, what, paths, trigger in CLAIMS:
             if doc.norm.find(trigger, start, end) < 0:
                 continue  # cheap test first: most reports state few of these
             for m in pattern.finditer(doc.norm, start, end):

@@ -7,19 +7,25 @@ decides what the record keeps.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, logs
 from .crosscheck import check_fee_stated, check_prose
-from .errors import InputError, ModelError, NotAReportError
+from .errors import ConfigError, InputError, ModelError, NotAReportError
 from .ingest import Document
-from .inputs import DocIds, iter_inputs
-from .readers import read
+from .inputs import DocIds, InputFile, collect_inputs
+from .organs import level_of, organ_key
+from .readers import DEFAULT_LIMITS, Limits, read
+from .redact import redact
 from .rules import N1, RULES
-from .schema import ErrorInfo, FailureRecord, Finding, Provenance, Record, Report, SectionInfo, Source
+from .schema import ErrorInfo, FailureRecord, Finding, Provenance, Publication, Record, Report, SectionInfo, Source
 from .sections import Section, find_sections
 from .stages import Content, ModelAdditions, Narrative, merge, read_narrative, read_tables, validate
 from .validators import check_tables
@@ -84,6 +90,7 @@ def _record(
 ) -> Report:
     # model_construct, not model_validate: every value here comes typed from our own stages, and validating
     # 200+ cells again costs ~0.08 ms a document. tests/test_pipeline.py checks every record validates.
+    key = organ_key(narrative.title.organ)
     return Report.model_construct(
         doc_id=doc_id,
         source=Source(
@@ -97,6 +104,9 @@ def _record(
         title=narrative.title.text,
         organ=narrative.title.organ,
         year=narrative.title.year,
+        organ_key=key,
+        level=level_of(key),
+        publication=Publication(**asdict(doc.meta)) if doc.meta else None,
         format=content.formats,
         sections={
             k: SectionInfo(heading=s.heading, span=(s.start, s.end), recovered=s.recovered) for k, s in sections.items()
@@ -154,30 +164,63 @@ def revalidate(report: Report) -> Report:
     return report.model_copy(update={"findings": findings})
 
 
-def extract_path(path: Path, doc_id: str, model: ModelStage | None = None, config: str | None = None) -> Record:
-    """Extract one file; any failure becomes a FailureRecord naming the file and the fix."""
-    source = Source(path=str(path))
+def file_sha256(path: Path) -> str | None:
+    """SHA-256 of a regular file's bytes, streamed; None for anything else (never opens a FIFO)."""
     try:
-        doc = read(path)
-        source = Source(path=str(path), sha256=doc.sha256, encoding=doc.encoding, chars=len(doc.text), bytes=doc.nbytes)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _failure(
+    doc_id: str, source: Source, exc: Exception, message: str, retry: bool, config: str | None
+) -> FailureRecord:
+    error = ErrorInfo(type=type(exc).__name__, message=redact(message), retry=retry)
+    return FailureRecord(doc_id=doc_id, source=source, error=error, config=config)
+
+
+def extract_path(
+    item: InputFile | str | Path,
+    doc_id: str,
+    model: ModelStage | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    reader: Callable[[Path, Limits], Document] = read,
+    config: str | None = None,
+) -> Record:
+    """Extract one file (read by ``reader``, e.g. in a worker process). Its own problems (input, model)
+    become a FailureRecord naming the file and the fix; a configuration error propagates and stops the run;
+    a bug is logged with its traceback and recorded. ``config`` (the run's configuration) goes into the
+    record, whichever it is."""
+    item = item if isinstance(item, InputFile) else InputFile.of(item)
+    source = Source(path=item.name)
+    try:
+        doc = reader(item.path, limits)
+        source = Source(path=item.name, sha256=doc.sha256, encoding=doc.encoding, chars=len(doc.text), bytes=doc.nbytes)
         return extract_document(doc, doc_id, model, config)
-    except (InputError, ModelError) as exc:
-        return _failure(doc_id, source, type(exc).__name__, str(exc), config)
+    except ModelError as exc:
+        return _failure(doc_id, source, exc, str(exc), True, config)
+    except InputError as exc:
+        # the file's hash, so a re-run knows these are still the same bad bytes and does not redo them
+        source = source.model_copy(update={"sha256": source.sha256 or file_sha256(item.path)})
+        return _failure(doc_id, source, exc, str(exc), False, config)
+    except ConfigError:
+        raise
     except OSError as exc:
-        message = f"{path}: cannot read the file ({exc.strerror or exc}); check the path and its permissions"
-        return _failure(doc_id, source, type(exc).__name__, message, config)
-    except Exception as exc:  # a bug must not stop the batch; the record says so
-        message = f"{path}: internal error {exc!r}; please report it with this file"
-        return _failure(doc_id, source, type(exc).__name__, message, config)
-
-
-def _failure(doc_id: str, source: Source, kind: str, message: str, config: str | None) -> FailureRecord:
-    return FailureRecord(doc_id=doc_id, source=source, error=ErrorInfo(type=kind, message=message), config=config)
+        message = f"{item.name}: cannot read the file ({exc.strerror or exc}); check the path and its permissions"
+        return _failure(doc_id, source, exc, message, True, config)
+    except Exception as exc:  # a bug must not stop the batch: logged with its traceback, recorded, retried
+        logs.logger().exception("internal error on %s", item.name)
+        message = f"{item.name}: internal error ({type(exc).__name__}: {exc}); {logs.where()}; please report it"
+        return _failure(doc_id, source, exc, message, True, config)
 
 
 def extract_paths(
     paths: Iterable[str | Path], model: ModelStage | None = None, config: str | None = None
 ) -> Iterator[Record]:
+    """Every report file under ``paths``, one record each (the library form of ``extractor extract``)."""
     ids = DocIds()
-    for path in iter_inputs(paths):
-        yield extract_path(path, ids.next(path), model, config)
+    for item in collect_inputs(paths).files:
+        yield extract_path(item, ids.of(item), model, config=config)

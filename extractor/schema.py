@@ -7,17 +7,20 @@ value means, never give example values.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, NotRequired
+from typing import Annotated, Literal, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
+from .rules import X1
 from .types import Format, Grounding, PlatformKind, Severity, Span, Table
 
 __all__ = [
     "Cell",
+    "CellCorrection",
     "CellRef",
     "Count",
+    "CrossYearFinding",
     "ErrorInfo",
     "FailureRecord",
     "Fee",
@@ -26,6 +29,7 @@ __all__ = [
     "Formats",
     "Grounding",
     "Item",
+    "Level",
     "NamedPlatform",
     "Overview",
     "OverviewFacts",
@@ -34,6 +38,7 @@ __all__ = [
     "PlatformKind",
     "PromptUse",
     "Provenance",
+    "Publication",
     "Record",
     "Report",
     "SectionInfo",
@@ -42,9 +47,21 @@ __all__ = [
     "Span",
     "Table",
     "Usage",
+    "YearCellRef",
 ]
 
+Level = Literal["province", "city", "county", "township", "department"]
+
 SPAN_DESCRIPTION = "[start, end) character offsets into the decoded document text: text[start:end] shows it."
+
+
+CellCorrection = TypedDict(
+    "CellCorrection",
+    {
+        "from": Annotated[int | float | None, Field(description="The value before the correction (as extracted).")],
+        "note": Annotated[str, Field(description="Why it was corrected, as the person wrote it; may be empty.")],
+    },
+)
 
 
 # A TypedDict rather than a model: a report has 200+ cells, and validating them as dicts is 3x cheaper
@@ -62,6 +79,15 @@ class Cell(TypedDict):
     ]
     unit: NotRequired[
         Annotated[str, Field(description="Unit of an amount cell (万元 or 元) when the column or the cell states one.")]
+    ]
+    corrected: NotRequired[
+        Annotated[
+            CellCorrection,
+            Field(
+                description="Present when a person corrected the value (extractor correct); raw and span still show "
+                "what the document printed."
+            ),
+        ]
     ]
 
 
@@ -214,6 +240,15 @@ class Provenance(_Record):
     timings_ms: dict[str, float] = Field(default_factory=dict, description="Wall time per stage in milliseconds.")
 
 
+class Publication(_Record):
+    """What the saved page says about itself (HTML ``<meta>`` tags, else its printed 来源/时间 line)."""
+
+    title: str | None = Field(default=None, description="The page's article title (ArticleTitle, title element).")
+    published: str | None = Field(default=None, description="Publication date as the page states it, YYYY-MM-DD.")
+    source: str | None = Field(default=None, description="The publisher the page names (ContentSource, 来源).")
+    url: str | None = Field(default=None, description="The page's own address (Url, og:url, canonical link).")
+
+
 class Report(_Record):
     """One extracted 政府信息公开工作年度报告."""
 
@@ -222,6 +257,11 @@ class Report(_Record):
     title: str | None = None
     organ: str | None = Field(default=None, description="The reporting body, as printed in the title.")
     year: int | None = Field(default=None, description="The year reported on.")
+    organ_key: str | None = Field(
+        default=None, description="The organ's name normalised for grouping (extractor/organs.py); null if unknown."
+    )
+    level: Level | None = Field(default=None, description="Administrative level, when the organ's name states it.")
+    publication: Publication | None = Field(default=None, description="Page metadata, when the input has it.")
     format: Formats
     sections: dict[str, SectionInfo] = Field(default_factory=dict, description="The six sections found.")
     table2: Table[Cell] | None = Field(default=None, description="主动公开政府信息情况: row key -> column key -> cell.")
@@ -241,6 +281,12 @@ class Report(_Record):
 class ErrorInfo(_Record):
     type: str = Field(description="Error class name.")
     message: str = Field(description="What went wrong and how to fix it.")
+    retry: bool = Field(
+        default=False,
+        description="True when a re-run may succeed (the model endpoint failed, the file could not be opened, an "
+        "internal error): re-running the same command tries the document again and its new record supersedes "
+        "this one. False for a problem of the file itself, which a re-run does not try again.",
+    )
 
 
 class FailureRecord(_Record):
@@ -253,3 +299,25 @@ class FailureRecord(_Record):
 
 
 Record = Report | FailureRecord
+
+
+class YearCellRef(_Record):
+    doc_id: str = Field(description="The record the cell is in.")
+    year: int | None = Field(description="That record's year.")
+    path: str = Field(description="Dotted path of the cell, e.g. table3.carried_over.total.")
+    value: int | float | None = Field(description="The cell's value (null when blank or not found).")
+    span: Span | None = Field(description=SPAN_DESCRIPTION + " In that record's text.")
+
+
+class CrossYearFinding(_Record):
+    """A check across two records of one organ (SPEC X1): always a warning, as bodies restate figures."""
+
+    rule: str = Field(default=X1.id, description="X1: across years of one body.")
+    severity: Severity = "warning"
+    organ_key: str = Field(description="The organ both records belong to.")
+    doc_ids: list[str] = Field(description="The records compared, earlier year first.")
+    years: list[int] = Field(description="Their years.")
+    message: str = Field(description="What does not line up, in plain words.")
+    cells: list[YearCellRef] = Field(default_factory=list, description="The cells compared, in both records.")
+    expected: int | float | None = Field(default=None, description="What last year's figures imply.")
+    found: int | float | None = Field(default=None, description="What this year's record has.")

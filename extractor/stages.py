@@ -14,6 +14,8 @@ from .channels import extract_fee, extract_platforms
 from .crosscheck import check_fee_stated, check_prose, check_sections
 from .ingest import Document
 from .narrative import extract_overview, extract_problems, overview_intro
+from .organs import resolve_title
+from .rules import S3
 from .schema import (
     Cell,
     CellRef,
@@ -76,7 +78,8 @@ def read_tables(doc: Document, sections: dict[str, Section]) -> Tables:
 
 
 def _problem_finding(p: TableProblem) -> Finding:
-    cells = [CellRef(path=p.path, value=None, span=None)] if p.path and p.path.count(".") == 2 else []
+    # A cell, or a whole row ("table3.granted": a refused or missing row), so exports can tell which.
+    cells = [CellRef(path=p.path, value=None, span=None)] if p.path and p.path.count(".") in (1, 2) else []
     return Finding(rule=p.rule, severity=p.severity, message=p.message, cells=cells, span=p.span)
 
 
@@ -93,7 +96,8 @@ class Narrative:
 
 
 def read_narrative(doc: Document, sections: dict[str, Section]) -> Narrative:
-    title = find_title(doc, min((s.start for s in sections.values()), default=0))
+    # the page's own title (an HTML page's <title>, its publisher) stands in where the text has none
+    title = resolve_title(find_title(doc, min((s.start for s in sections.values()), default=0)), doc.meta)
     overview = extract_overview(doc, sections.get("overview"))
     problems, improvements = extract_problems(doc, sections.get("problems_and_improvements"))
     platforms = extract_platforms(doc, overview, overview_intro(doc, sections.get("overview")))
@@ -160,7 +164,7 @@ def merge(tables: Tables, narrative: Narrative, model: ModelAdditions | None) ->
 
 def validate(doc: Document, sections: dict[str, Section], content: Content) -> list[Finding]:
     """The document rules on what the record holds: table arithmetic, prose vs cells, the fee statement,
-    and the six sections."""
+    the six sections, and bytes the decoder had to replace."""
     t = content.tables
     other = sections.get("other_matters")
     return [
@@ -168,4 +172,22 @@ def validate(doc: Document, sections: dict[str, Section], content: Content) -> l
         *check_prose(doc, sections, t, content.formats),
         *check_fee_stated((other.start, other.end) if other else None, content.fee, content.formats),
         *check_sections(sections),
+        *replaced_bytes(doc),
+    ]
+
+
+def replaced_bytes(doc: Document) -> list[Finding]:
+    """S3: bytes invalid in the file's encoding were decoded as U+FFFD; say where, so a reader can look."""
+    if not doc.replaced:
+        return []
+    at = doc.text.find("\ufffd")
+    offsets = ", ".join(str(o) for o in doc.replaced)
+    return [
+        Finding(
+            rule=S3.id,
+            severity="warning",
+            message=f"{len(doc.replaced)} invalid {doc.encoding} byte sequence(s) replaced with U+FFFD "
+            f"(byte offsets {offsets}); check the file's copy",
+            span=(at, at + 1) if at >= 0 else None,
+        )
     ]

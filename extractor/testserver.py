@@ -3,7 +3,9 @@
 It answers ``/v1/chat/completions`` with a tool call that fits the requested tool (a minimal valid answer
 per response model), after ``latency`` seconds. A fault plan makes chosen requests fail: ``429`` (with
 Retry-After), ``500``, ``hang`` (longer than any client timeout), ``malformed`` (not JSON) or ``truncated``
-(finish_reason "length"). It counts every request, so a test can prove a cached re-run made no call.
+(finish_reason "length"), ``401``/``403``/``404`` (a wrong key or model), ``echo`` (a 500 whose body quotes the
+request's Authorization header, as some proxies do) or ``hostile`` (an invalid answer holding rich markup and
+a terminal escape sequence). It counts every request, so a test can prove a cached re-run made no call.
 
     with TestServer(latency=0.5) as server:
         ... base_url=server.base_url ...
@@ -25,7 +27,11 @@ ANSWERS: dict[str, dict[str, object]] = {
     "Table3Out": {"rows": []},
     "Table4Out": {"blocks": []},
 }
-FAULTS = ("429", "500", "hang", "malformed", "truncated")
+FAULTS = ("429", "500", "hang", "malformed", "truncated", "401", "403", "404", "echo", "hostile")
+# an answer that fails validation and carries rich markup and a terminal hyperlink escape sequence
+HOSTILE = (
+    '{"problems": "[link=https://evil.example]click[/link] \u001b]8;;https://evil.example\u0007x\u001b]8;;\u0007"}'
+)
 
 
 class TestServer:
@@ -98,10 +104,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(429, {"error": {"message": "rate limited"}}, {"retry-after": "0.2"})
         elif fault == "500":
             self._send(500, {"error": {"message": "server error"}})
+        elif fault in ("401", "403", "404"):
+            self._send(int(fault), {"error": {"message": f"error {fault}"}})
+        elif fault == "echo":
+            auth = self.headers.get("authorization", "")
+            self._send(500, {"error": {"message": f"upstream failed for request with Authorization: {auth}"}})
         elif fault == "malformed":
             self._raw(200, b'{"id": "x", "choices": [')
         else:
-            self._send(200, _completion(number, body, truncated=fault == "truncated"))
+            self._send(200, _completion(number, body, fault))
 
     def _send(self, code: int, payload: dict[str, object], headers: dict[str, str] | None = None) -> None:
         self._raw(code, json.dumps(payload).encode(), headers)
@@ -119,14 +130,17 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client gave up (a timeout test)
 
 
-def _completion(number: int, body: dict[str, object], truncated: bool) -> dict[str, object]:
-    """A chat completion whose tool call is the minimal valid answer for the requested tool."""
+def _completion(number: int, body: dict[str, object], fault: str | None) -> dict[str, object]:
+    """A chat completion whose tool call is the minimal valid answer for the requested tool (cut off for
+    ``truncated``, an invalid and hostile one for ``hostile``)."""
     tools = body.get("tools") or []
     name = tools[0]["function"]["name"] if isinstance(tools, list) and tools else "NarrativeOut"
     arguments = json.dumps(ANSWERS.get(name, {}), ensure_ascii=False)
     finish = "tool_calls"
-    if truncated:
+    if fault == "truncated":
         arguments, finish = arguments[: len(arguments) // 2], "length"
+    if fault == "hostile":
+        arguments = HOSTILE
     call = {"id": f"call-{number}", "type": "function", "function": {"name": name, "arguments": arguments}}
     return {
         "id": f"chatcmpl-{number}",

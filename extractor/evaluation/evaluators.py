@@ -205,7 +205,7 @@ class Fee:
 
 class Findings:
     """Precision / recall of findings as (rule, table) pairs against the gold's, for the rules that describe
-    the document (tables and prose). Findings about the parse (S1, S2) are about the extractor: any counts
+    the document (tables and prose). Findings about the parse and the input (S1–S3) are about the extractor: any counts
     against ``parse_clean``."""
 
     name = "findings"

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from .. import __version__
 from ..errors import UsageError
 from ..ingest import Document
+from ..paths import EVALS
 from ..pipeline import extract_document
 from ..readers import read
 from ..schema import Formats, NamedPlatform, Report
@@ -34,7 +35,6 @@ from .gold import Gold, GoldCell, GoldFee, GoldFinding, check_gold, load_gold
 if TYPE_CHECKING:
     from ..llm.extract import ModelStage
 
-EVALS = Path(__file__).resolve().parent.parent.parent / "evals"
 GOLD_SETS = {"bundled": EVALS / "gold", "real": EVALS / "real" / "gold"}
 
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from tenacity import RetryCallState, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from ..errors import ConfigError, ModelError
+from ..redact import register_secret, safe_url
 from ..schema import Usage
 from .prompts import RenderedPrompt
 
@@ -83,6 +84,7 @@ class ModelClient(Protocol):
 MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "json_schema": instructor.Mode.JSON_SCHEMA}
 _TRANSPORT = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)
 _RETRY_AFTER_CAP = 60.0
+SLEEP = time.sleep  # backoff waits; tests replace it with a fake clock
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ _CONFIG_ERRORS = (openai.AuthenticationError, openai.PermissionDeniedError, open
 
 def _config_message(config: LLMConfig, exc: Exception) -> str:
     """A 401/403/404 is the caller's configuration, not the model's answer: say what to check."""
-    where = config.base_url or "the OpenAI endpoint"
+    where = safe_url(config.base_url) or "the OpenAI endpoint"
     if isinstance(exc, openai.NotFoundError):
         return f"{where} does not know model {config.model!r} (404); check --model / EXTRACTOR_MODEL and --base-url"
     return f"{where} refused the key ({exc.status_code}); check OPENAI_API_KEY for this endpoint"  # type: ignore[attr-defined]
@@ -201,6 +203,8 @@ class LLM:
     ) -> None:
         self.config = config
         self.cache = cache
+        self._where = safe_url(config.base_url) or "the endpoint"
+        register_secret(config.api_key)
         # At most this many requests in flight across threads: the batch's --workers, so documents can be
         # pipelined (more of them open than slots) and the endpoint always has that many requests to answer.
         self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight else None
@@ -275,6 +279,7 @@ class LLM:
             retry=retry_if_exception(_is_transport),
             wait=_wait,
             stop=stop_after_attempt(self.config.transport_attempts),
+            sleep=lambda seconds: SLEEP(seconds),
             reraise=True,
         )
         def call() -> tuple[T, object]:
@@ -294,8 +299,9 @@ class LLM:
 
     def _error(
         self, exc: Exception, prompt: RenderedPrompt, response_model: type[BaseModel], re_asks: int, limit: int
-    ) -> ModelError:
-        """What failed, in words that say what to do."""
+    ) -> ModelError | ConfigError:
+        """What failed, in words that say what to do. A refused key or an unknown model is the caller's
+        configuration (ConfigError: it stops the run), not this document's failure."""
         config = self.config
         if isinstance(exc, IncompleteOutputException):
             return ModelError(
@@ -304,18 +310,17 @@ class LLM:
             )
         cause = exc.__cause__ if isinstance(exc, InstructorRetryException) else exc
         if isinstance(cause, _CONFIG_ERRORS):
-            return ModelError(_config_message(config, cause))
+            return ConfigError(_config_message(config, cause))
         if isinstance(exc, InstructorRetryException) and _is_transport(exc):
             return ModelError(
-                f"{config.base_url or 'the endpoint'}: {exc.__cause__}; retried {config.transport_attempts} times, "
-                "try again later"
+                f"{self._where}: {exc.__cause__}; retried {config.transport_attempts} times, try again later"
             )
         if isinstance(exc, InstructorRetryException):
             return ModelError(
                 f"model {config.model} gave no valid {response_model.__name__} for prompt '{prompt.name}' after "
                 f"{re_asks} re-asks: {exc}"
             )
-        return ModelError(f"{config.base_url or 'the endpoint'}: {exc}; try again later")
+        return ModelError(f"{self._where}: {exc}; try again later")
 
     def _count(self, usage: UsageCounter | None, **counts: int) -> None:
         for u in (self.usage, usage):

@@ -243,17 +243,26 @@ def _enumerate(rng: random.Random, w: _Writer, items: list[str]) -> None:
     w.write("\n")
 
 
-def render_report(values: TableValues, layout: str, rng: random.Random, seed: int = 0) -> SyntheticDoc:
-    """A full six-section report around ``values`` in ``layout`` (one of LAYOUTS)."""
+def render_report(
+    values: TableValues,
+    layout: str,
+    rng: random.Random,
+    seed: int = 0,
+    year: int | None = None,
+    organ: str | None = None,
+) -> SyntheticDoc:
+    """A full six-section report around ``values`` in ``layout`` (one of LAYOUTS); year and organ drawn
+    unless given (a series of one organ's years gives them)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(LAYOUTS)}")
+    drawn_year, drawn_organ = rng.choice([2021, 2022, 2023, 2024]), rng.choice(_ORGANS)
     doc = SyntheticDoc(
         text="",
         layout=layout,
         seed=seed,
         values=values,
-        year=rng.choice([2021, 2022, 2023, 2024]),
-        organ=rng.choice(_ORGANS),
+        year=drawn_year if year is None else year,
+        organ=drawn_organ if organ is None else organ,
     )
     w = _Writer()
     tables = _TableRenderer(doc, w, rng, layout)

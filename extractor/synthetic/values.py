@@ -54,6 +54,15 @@ def _count(rng: random.Random, zero_rate: float, high: int = 30) -> int:
     return 0 if rng.random() < zero_rate else rng.randint(1, high)
 
 
+def row_totals(t3: Table[Number | None], subtotal: bool) -> None:
+    """Each table-3 row's total (and org_subtotal) from its applicant columns (R3.3)."""
+    for cols in t3.values():
+        org = sum(int(cols[c] or 0) for c in TABLE3_ORG_COLUMNS)
+        if subtotal:
+            cols["org_subtotal"] = org
+        cols["total"] = int(cols["natural_person"] or 0) + org
+
+
 def draw_table3(rng: random.Random, fmt: Format, subtotal: bool, zero_rate: float) -> Table[Number | None]:
     applicants = TABLE3_COLUMNS[:6]
     t3: Table[Number | None] = {row: {} for row in TABLE3_ROWS[fmt]}
@@ -68,11 +77,7 @@ def draw_table3(rng: random.Random, fmt: Format, subtotal: bool, zero_rate: floa
         t3["carried_forward"][col] = forward
         t3["carried_over"][col] = carried_over
         t3["new_received"][col] = total + forward - carried_over
-    for cols in t3.values():
-        org = sum(int(cols[c] or 0) for c in TABLE3_ORG_COLUMNS)
-        if subtotal:
-            cols["org_subtotal"] = org
-        cols["total"] = int(cols["natural_person"] or 0) + org
+    row_totals(t3, subtotal)
     order = TABLE3_COLUMNS_WITH_SUBTOTAL if subtotal else TABLE3_COLUMNS
     return {row: {c: cols[c] for c in order} for row, cols in t3.items()}
 
