@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .organs import organ_key
+from .rules import X1
 from .schema import CrossYearFinding, YearCellRef
 from .spec import TABLE3_COLUMNS_WITH_SUBTOTAL
 
@@ -91,6 +92,7 @@ def _pair(
     key: str, a: YearFacts, b: YearFacts, message: str, cells: list[YearCellRef], expected: Number, found: Number
 ) -> CrossYearFinding:
     return CrossYearFinding(
+        rule=X1.id,
         organ_key=key,
         doc_ids=[a.doc_id, b.doc_id],
         years=[a.year or 0, b.year or 0],  # placed records only: never 0
@@ -159,6 +161,7 @@ def check_across_years(facts: Iterable[YearFacts]) -> CrossYearResult:
             for other in docs[1:]:
                 result.findings.append(
                     CrossYearFinding(
+                        rule=X1.id,
                         organ_key=key,
                         doc_ids=[docs[0].doc_id, other.doc_id],
                         years=[year, year],

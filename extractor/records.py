@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from .errors import RecordError, UsageError
 from .schema import FailureRecord, Report
-from .validators import unknown_keys
+from .spec import unknown_keys
 
 Record = Report | FailureRecord
 OnError = Callable[[RecordError], None]
@@ -77,7 +77,8 @@ def parse_line(path: str | Path, line_no: int, line: str) -> tuple[dict[str, Any
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise RecordError(f"{path}:{line_no}: not an extractor record ({where}: {first['msg']})") from None
-    bad = unknown_keys(report.table2, report.table3, report.table4, report.format)
+    tables = {"table2": report.table2, "table3": report.table3, "table4": report.table4}
+    bad = unknown_keys(tables, report.format.table2, report.format.table3)
     if bad:
         raise RecordError(
             f"{path}:{line_no}: keys outside SPEC's vocabulary: {', '.join(bad[:5])}; fix them or re-extract"

@@ -57,7 +57,7 @@ def _json_body(r1, r2) -> None:  # type: ignore[no-untyped-def]
     no longer finds its recording and the test fails loudly instead of replaying a stale answer."""
     import json
 
-    def canon(body):  # type: ignore[no-untyped-def]
+    def canon(body: bytes | str | None) -> str | None:
         if not body:
             return None
         text = body.decode("utf-8") if isinstance(body, bytes) else body

@@ -93,4 +93,4 @@ def test_public_names_resolve() -> None:
         assert getattr(extractor, name) is not None
     assert set(extractor.__all__) <= set(dir(extractor))
     with pytest.raises(AttributeError):
-        _ = extractor.no_such_name  # type: ignore[attr-defined]
+        _ = extractor.no_such_name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,7 +98,7 @@ def test_check_across_years_reports_a_duplicate_organ_year() -> None:
 
 
 def test_validate_across_years_prints_warnings_and_exits_0(
-    series,  # type: ignore[no-untyped-def]
+    series: Any,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -269,7 +269,7 @@ def test_export_panel_flags_duplicate_organ_years(tmp_path: Path) -> None:
 
 
 def test_export_streams_in_chunks_and_continues_a_full_xlsx_sheet(
-    corpus,  # type: ignore[no-untyped-def]
+    corpus: Any,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

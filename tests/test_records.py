@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,8 +16,8 @@ from tests.conftest import extract_text
 _TEXT = "示例县2022年政府信息公开工作年度报告\n一、总体情况\n本年度……\n二、主动公开政府信息情况\n"
 
 
-def _report(doc_id: str) -> dict:  # type: ignore[type-arg]
-    data = json.loads(extract_text(_TEXT).model_dump_json())
+def _report(doc_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(extract_text(_TEXT).model_dump_json())
     data["doc_id"] = doc_id
     return data
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..rules import RULES, rules_for
+from ..rules import G1, N2, RULES, S1, S2, X1, rules_for
 from ..spec import (
     AMOUNT_COLUMNS,
     TABLE2_COLUMNS,
@@ -174,7 +174,7 @@ def _long() -> tuple[Column, ...]:
             "缺失原因",
             "For an unreadable or not printed cell: the message of the parse finding (S2, S1) about its row or table.",
             missing="empty: no finding (e.g. the section is absent) or the cell was read",
-            rules="S1; S2",
+            rules=f"{S1.id}; {S2.id}",
         ),
         _c(
             "corrected",
@@ -237,7 +237,7 @@ def _rule_columns() -> list[Column]:
     cols += [
         _c(f"findings.{r.id}", "int", f"规则 {r.id} 数", f"Findings of rule {r.id}: {r.checks}.", rules=r.id)
         for r in RULES.values()
-        if r.id != "X1"
+        if r.id != X1.id
     ]
     cols.append(
         _c(
@@ -311,7 +311,7 @@ def _wide(indicators: bool) -> tuple[Column, ...]:
             "信息处理费 charged this year; 0 when the report says none was charged.",
             unit="fee.unit",
             missing="empty: see fee.status",
-            rules="N2",
+            rules=N2.id,
         ),
         _c("fee.unit", "string", "信息处理费单位", "Unit of fee (元 unless stated)."),
         _c(
@@ -319,7 +319,7 @@ def _wide(indicators: bool) -> tuple[Column, ...]:
             "string",
             "信息处理费状态",
             "value, not_stated (section 六 is silent) or unreadable (stated, no number).",
-            rules="N2",
+            rules=N2.id,
         ),
         *_rule_columns(),
         _c("corrected_cells", "string", "人工更正单元格", "Keys of the cells a reviewer corrected, ';'-separated."),
@@ -362,7 +362,7 @@ def _panel(indicators: bool) -> tuple[Column, ...]:
             "int",
             "跨年度警告数",
             "X1 findings naming this report (the across_years sheet lists them).",
-            rules="X1",
+            rules=X1.id,
         )
     )
     if indicators:
@@ -408,7 +408,7 @@ def _items() -> tuple[Column, ...]:
             "string",
             "定位方式",
             "exact, fuzzy (aligned; text is the source's) or none (not found: flagged G1).",
-            rules="G1",
+            rules=G1.id,
         ),
         _c("span_start", "int", "原文起点", "Start offset in the text `extractor text FILE` prints."),
         _c("span_end", "int", "原文终点", "End offset (exclusive)."),
@@ -430,7 +430,7 @@ def _failures() -> tuple[Column, ...]:
 def _across_years() -> tuple[Column, ...]:
     return (
         _c("organ_key", "string", "机关名称（规范化）", "The organ both reports belong to."),
-        _c("rule", "string", "规则", "X1.", rules="X1"),
+        _c("rule", "string", "规则", "X1.", rules=X1.id),
         _c(
             "severity",
             "string",

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..crossyear import record_key
 from ..organs import level_of
-from ..rules import RULES
+from ..rules import RULES, S1, S2, X1
 from ..schema import CrossYearFinding
 from ..spec import OVERVIEW_KEYS
 from .columns import CELL_KEYS, CellKey, amount_unit
@@ -28,7 +28,7 @@ DASHES = frozenset({"/", "／", "\\", "—", "——", "―", "-", "--", "－", 
 _ROW_MSG = re.compile(r"^(table[234]): row '([a-z_]+)'")
 _BLOCKS_MSG = re.compile(r"^table4: block\(s\) ([a-z_, ]+) not found by label")
 _TABLE_MSG = re.compile(r"^(?:section ')?(table[234])(?:\.([a-z_]+))?\b")
-_RULE_IDS = tuple(r for r in RULES if r != "X1")
+_RULE_IDS = tuple(r for r in RULES if r != X1.id)
 
 
 class Cell:
@@ -81,8 +81,8 @@ class DocView:
                 paths = [f"{m.group(1)}.{m.group(2)}" if m.group(2) else m.group(1)]
         for path in paths:
             self.rules_at[path].add(rule)
-            refused = (rule == "S2" and f.get("severity") == "error") or (rule == "S1" and "not filled" in message)
-            if path.count(".") < 2 and rule in ("S1", "S2"):
+            refused = (rule == S2.id and f.get("severity") == "error") or (rule == S1.id and "not filled" in message)
+            if path.count(".") < 2 and rule in (S1.id, S2.id):
                 if refused:
                     self.refused.setdefault(path, rule)
                 if refused or path not in self.explained:

@@ -1,4 +1,4 @@
-"""Seeded synthetic reports with known values, for tests, benchmarks and (later) the eval corpus.
+"""Seeded synthetic reports with known values, for tests, benchmarks and ``extractor eval --synthetic``.
 
 The bundled documents are almost all zeros; this is how non-zero tables in every layout get tested.
 """

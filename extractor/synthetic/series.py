@@ -11,9 +11,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ..spec import TABLE3_COLUMNS, TABLE3_RESULT_ROWS, Format
+from ..spec import TABLE3_COLUMNS, TABLE3_RESULT_ROWS
+from ..types import Format, Number, Table
 from .render import SyntheticDoc, render_report
-from .values import TableValues, Values, draw_values, row_totals
+from .values import TableValues, draw_values, row_totals
 
 _APPLICANTS = TABLE3_COLUMNS[:6]
 _DOC_ROWS = ("regulations", "normative_documents")
@@ -34,7 +35,7 @@ def default_formats(year: int) -> tuple[Format, Format]:
     return ("2019", "2019") if year <= 2020 else ("2021", "2021")
 
 
-def _balance(t3: Values, fmt: Format, subtotal: bool) -> None:
+def _balance(t3: Table[Number | None], fmt: Format, subtotal: bool) -> None:
     """Re-derive totals so R3.1–R3.3 hold after carried_over changed (a shortfall is granted)."""
     for col in _APPLICANTS:
         over, forward = int(t3["carried_over"][col] or 0), int(t3["carried_forward"][col] or 0)
