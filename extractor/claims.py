@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .ingest import Document
 from .sections import Section
 from .spec import TABLE3_RESULT_ROWS_2021
+from .types import Span
 
 _STOP = r"[^。;\n]"
 # Between 收到 and 申请: not about a review, lawsuit or complaint ("未收到行政复议申请"), not another clause.
@@ -111,6 +112,11 @@ _NO_DOCUMENTS = re.compile(
 )
 
 
+def claimed_cells() -> frozenset[str]:
+    """Every cell a claim may name, in any of its readings (the rule registry lists them under N1)."""
+    return frozenset(p for k in _KINDS for paths in (k.paths, *k.alternatives) for p in paths)
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """A number the text states (0 for a negation) about the sum of ``paths``."""
@@ -118,11 +124,11 @@ class Claim:
     what: str
     paths: tuple[str, ...]
     stated: int
-    span: tuple[int, int]
+    span: Span
     alternatives: tuple[tuple[str, ...], ...] = ()
 
 
-def prose_regions(doc: Document, sections: dict[str, Section]) -> list[tuple[int, int]]:
+def prose_regions(doc: Document, sections: dict[str, Section]) -> list[Span]:
     """Everything but the three tables."""
     cuts = sorted((s.start, s.end) for k, s in sections.items() if k in ("table2", "table3", "table4"))
     regions, pos = [], 0

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from .claims import Claim, claims
 from .ingest import Document
-from .schema import Cell, CellRef, Fee, Finding, Formats, TableData
+from .rules import N1, N2, S1
+from .schema import Cell, CellRef, Fee, Finding, Formats
 from .sections import Section
 from .spec import SECTION_KEYS
+from .types import Span, Table
 
 
-def _lookup(tables: dict[str, TableData | None], path: str) -> Cell | None:
+def _lookup(tables: dict[str, Table[Cell] | None], path: str) -> Cell | None:
     table, row, col = path.split(".")
     data = tables.get(table)
     return data.get(row, {}).get(col) if data else None
 
 
-def _sum(tables: dict[str, TableData | None], paths: tuple[str, ...]) -> float | None:
+def _sum(tables: dict[str, Table[Cell] | None], paths: tuple[str, ...]) -> float | None:
     """The sum of the cells, None when one is missing or blank (nothing to compare)."""
     cells = [_lookup(tables, p) for p in paths]
     if any(c is None or c["value"] is None for c in cells):
@@ -24,10 +26,10 @@ def _sum(tables: dict[str, TableData | None], paths: tuple[str, ...]) -> float |
     return sum(c["value"] for c in cells if c is not None and c["value"] is not None)
 
 
-def _finding(claim: Claim, tables: dict[str, TableData | None], found: float) -> Finding:
+def _finding(claim: Claim, tables: dict[str, Table[Cell] | None], found: float) -> Finding:
     cells = [_lookup(tables, p) for p in claim.paths]
     return Finding(
-        rule="N1",
+        rule=N1.id,
         severity="warning",
         message=f"the text says {claim.what}: {claim.stated}, but {' + '.join(claim.paths)} = {found:g}",
         cells=[
@@ -41,7 +43,7 @@ def _finding(claim: Claim, tables: dict[str, TableData | None], found: float) ->
 
 
 def check_prose(
-    doc: Document, sections: dict[str, Section], tables: dict[str, TableData | None], formats: Formats
+    doc: Document, sections: dict[str, Section], tables: dict[str, Table[Cell] | None], formats: Formats
 ) -> list[Finding]:
     """N1: numbers the prose states vs the cells they correspond to. A claim that one honest reading of its
     sentence explains (see ``claims``) is not a contradiction."""
@@ -61,13 +63,13 @@ def check_prose(
     return findings
 
 
-def check_fee_stated(other_span: tuple[int, int] | None, fee: Fee | None, formats: Formats) -> list[Finding]:
+def check_fee_stated(other_span: Span | None, fee: Fee | None, formats: Formats) -> list[Finding]:
     """N2: the 2021 format asks section 六 (``other_span``) to state the 信息处理费 charged."""
     if fee is not None or "2021" not in (formats.table2, formats.table3):
         return []
     return [
         Finding(
-            rule="N2",
+            rule=N2.id,
             severity="warning",
             message="section 六 does not state the 信息处理费 charged (required by the 2021 format)",
             span=other_span,
@@ -78,7 +80,7 @@ def check_fee_stated(other_span: tuple[int, int] | None, fee: Fee | None, format
 def check_sections(sections: dict[str, Section]) -> list[Finding]:
     """S1: every one of the six sections is there (recovered ones count, with their inferred start)."""
     return [
-        Finding(rule="S1", severity="warning", message=f"section '{key}' was not found (no heading, no content)")
+        Finding(rule=S1.id, severity="warning", message=f"section '{key}' was not found (no heading, no content)")
         for key in SECTION_KEYS
         if key not in sections
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .ingest import Document
+from .rules import S1, S2
 from .schema import Finding
 
 # Section titles only the old format has: 依申请公开政府信息情况, 政府信息公开的收费及减免情况.
@@ -26,10 +27,10 @@ def is_pre_2019(doc: Document, year: int | None, tables_found: bool) -> bool:
     return _OLD_HEADINGS.search(doc.norm) is not None
 
 
-def pre_2019_finding(year: int | None) -> Finding:
+def pre_2019_findings(findings: list[Finding], year: int | None) -> list[Finding]:
+    """The findings of a pre-2019 report: its parse and section findings (S1, S2: tables and sections the old
+    format never had) replaced by one that says what the report is."""
     when = f"a {year} report" if year is not None else "a report"
-    return Finding(
-        rule="S1",
-        severity="warning",
-        message=f"{when} in the format used before 2019: it has no standard tables 2-4, so none is extracted",
-    )
+    kept = [f for f in findings if f.rule not in (S1.id, S2.id)]
+    message = f"{when} in the format used before 2019: it has no standard tables 2-4, so none is extracted"
+    return [*kept, Finding(rule=S1.id, severity="warning", message=message)]

@@ -2,7 +2,8 @@
 
 The table and narrative code never forks per format: a saved web page, a PDF's text layer or a DOCX file
 becomes text like the .txt reports, spans index that text (``extractor text FILE`` prints it), and a PDF
-also records where each page starts.
+also records where each page starts. The kind of a file is told by its content (a PDF named .txt is read
+as a PDF), and the guards run first, so no parser sees a bomb, a device or a file over the size limit.
 """
 
 from __future__ import annotations
@@ -10,39 +11,65 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..errors import InputError
-from ..ingest import Document, load, normalise
+from ..errors import BinaryDocumentError, InputError
+from ..ingest import Document, PageMeta, from_bytes, normalise
+from ..inputs import SUFFIXES, display_path
+from .guard import DEFAULT_LIMITS, Limits, check_docx, check_html, check_pdf, read_bytes, sniff
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+__all__ = ["DEFAULT_LIMITS", "SUFFIXES", "Limits", "read"]
+
+_NOT_TEXT = {
+    "zip": ("a ZIP archive", "unpack it and give the report inside"),
+    "ole": ("a legacy Word/WPS file (.doc/.wps)", "open it and save it as .docx or .pdf"),
+    "png": ("a PNG image", "OCR it to text first"),
+    "jpeg": ("a JPEG image", "OCR it to text first"),
+    "gif": ("a GIF image", "OCR it to text first"),
+    "tiff": ("a TIFF image", "OCR it to text first"),
+    "webp": ("a WebP image", "OCR it to text first"),
+}
 
 
-def read(path: str | Path) -> Document:
+def read(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Any supported file as a Document. Raises an InputError naming the file when it cannot be read."""
     p = Path(path)
+    name = display_path(p)
+    data = read_bytes(p, name, limits)
     suffix = p.suffix.lower()
-    if suffix in (".html", ".htm"):
-        from .html import html_text
+    kind = sniff(data, suffix)
+    if kind in _NOT_TEXT:
+        what, fix = _NOT_TEXT[kind]
+        renamed = f" named {suffix}" if suffix and suffix not in (".txt", ".md") else ""
+        raise BinaryDocumentError(name, f"this is {what}{renamed}, not a report", fix)
+    if kind == "html":
+        from .html import html_page
 
-        data = p.read_bytes()
-        text, encoding = html_text(data, str(path))
-        return _document(str(path), text, f"html/{encoding}", data)
-    if suffix == ".docx":
+        check_html(data, name, limits)
+        text, encoding, meta = html_page(data, name)
+        return _document(name, text, f"html/{encoding}", data, meta=meta)
+    if kind == "docx":
         from .docx import docx_text
 
-        data = p.read_bytes()
-        return _document(str(path), docx_text(data, str(path)), "docx", data)
-    if suffix == ".pdf":
+        check_docx(data, name, limits)
+        return _document(name, docx_text(data, name), "docx", data)
+    if kind == "pdf":
         from .pdf import pdf_text
 
-        data = p.read_bytes()
-        text, pages = pdf_text(data, str(path))
-        return _document(str(path), text, "pdf", data, pages)
-    return load(p)
+        check_pdf(data, name, limits)
+        text, pages = pdf_text(data, name)
+        return _document(name, text, "pdf", data, pages)
+    return from_bytes(data, name)
 
 
 def _document(
-    path: str, text: str, encoding: str, data: bytes, pages: tuple[tuple[int, int], ...] | None = None
+    path: str,
+    text: str,
+    encoding: str,
+    data: bytes,
+    pages: tuple[tuple[int, int], ...] | None = None,
+    meta: PageMeta | None = None,
 ) -> Document:
     if not text.strip():
         raise InputError(path, "no text could be read from the file", "check that it is a report, not an image")
-    return Document(path, text, normalise(text), encoding, hashlib.sha256(data).hexdigest(), len(data), pages)
+    return Document(
+        path, text, normalise(text), encoding, hashlib.sha256(data).hexdigest(), len(data), pages, meta=meta
+    )

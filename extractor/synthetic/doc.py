@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..spec import Format
-from .values import Number, TableValues
+from ..types import Format, Number, PlatformKind
+from .values import TableValues
 
 
 @dataclass
@@ -19,7 +19,7 @@ class SyntheticDoc:
     cells: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)  # path -> (raw, span)
     problems: list[str] = field(default_factory=list)
     improvements: list[str] = field(default_factory=list)
-    platforms: list[tuple[str, str]] = field(default_factory=list)
+    platforms: list[tuple[str, PlatformKind]] = field(default_factory=list)
     fee: Number | None = None
     year: int = 2024
     organ: str = ""

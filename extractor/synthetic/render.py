@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from ..spec import Format
+from ..types import Format, PlatformKind
 from .doc import SyntheticDoc, Writer
 from .grids import table2_grids, table3_grid, table4_grid
 from .layouts import TableRenderer
@@ -39,7 +39,7 @@ _IMPROVEMENTS = [
     "拓展重点领域信息公开的深度和广度",
     "规范依申请公开办理流程",
 ]
-_PLATFORMS = [
+_PLATFORMS: list[tuple[str, PlatformKind]] = [
     ("政府网站", "website"),
     ("政务公开栏", "bulletin_board"),
     ("微信公众号", "new_media"),
@@ -131,17 +131,26 @@ def _problems_and_fee(doc: SyntheticDoc, w: Writer, rng: random.Random, style: s
     w.write("本年度未收取信息处理费。\n" if fee == 0 else f"本年度共收取信息处理费{fee}元。\n")
 
 
-def render_report(values: TableValues, layout: str, rng: random.Random, seed: int = 0) -> SyntheticDoc:
-    """A full six-section report around ``values`` in ``layout`` (one of ALL_LAYOUTS)."""
+def render_report(
+    values: TableValues,
+    layout: str,
+    rng: random.Random,
+    seed: int = 0,
+    year: int | None = None,
+    organ: str | None = None,
+) -> SyntheticDoc:
+    """A full six-section report around ``values`` in ``layout`` (one of ALL_LAYOUTS); year and organ drawn
+    unless given (a series of one organ's years gives them)."""
     if layout not in ALL_LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(ALL_LAYOUTS)}")
+    drawn_year, drawn_organ = rng.choice([2021, 2022, 2023, 2024]), rng.choice(_ORGANS)
     doc = SyntheticDoc(
         text="",
         layout=layout,
         seed=seed,
         values=values,
-        year=rng.choice([2021, 2022, 2023, 2024]),
-        organ=rng.choice(_ORGANS),
+        year=drawn_year if year is None else year,
+        organ=drawn_organ if organ is None else organ,
     )
     w = Writer(one_line=layout == "crawler")
     style = rng.choice(["plain", "md"])

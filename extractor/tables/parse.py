@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 
 from ..ingest import Document
+from ..rules import S1, S2
+from ..schema import Cell
 from ..spec import (
     AMOUNT_COLUMNS,
     TABLE2_COLUMNS,
@@ -27,15 +29,14 @@ from ..spec import (
     TABLE4_BLOCK_KEYWORDS,
     TABLE4_BLOCKS,
     TABLE4_COLUMNS,
-    Format,
 )
+from ..types import Format, Table
 from . import glued
 from .grouping import Group, group, reattach
 from .labels import RowMatcher, compact, header_hits, header_hits_fuzzy
 from .rows import (
     Filler,
     ParsedTable,
-    RawTable,
     Rows,
     TableProblem,
     cell,
@@ -48,7 +49,7 @@ from .rows import (
 )
 from .tokens import VALUE, Token, is_glued, tokenize
 
-__all__ = ["ParsedTable", "RawTable", "TableProblem", "parse_table2", "parse_table3", "parse_table4"]
+__all__ = ["ParsedTable", "TableProblem", "parse_table2", "parse_table3", "parse_table4"]
 
 _T2 = RowMatcher(TABLE2_ROW_KEYWORDS, TABLE2_ROW_LABELS)
 # "(七)总计" is a keyword too: in flattened or glued text a blank row's label runs into it ("(六)其他处理(七)总计"),
@@ -108,11 +109,11 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
     rows = match_rows(groups, _T2, out)
     fmt, header = _table2_format(groups, rows)
     if not rows:
-        out.problems.append(TableProblem("S1", "warning", "table2: no row of table 2 was found", "table2"))
+        out.problems.append(TableProblem(S1.id, "warning", "table2: no row of table 2 was found", "table2"))
         return out
     if fmt is None:
         message = "table2: its format (2019 or 2021) cannot be told from its headers; cells not filled"
-        out.problems.append(TableProblem("S1", "warning", message, "table2"))
+        out.problems.append(TableProblem(S1.id, "warning", message, "table2"))
         return out
     out.format = fmt
     units: dict[str, str | None] = {}
@@ -125,7 +126,7 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
         extra = next((g for g in rows[key] if g.n_values), None)
         if extra is not None:
             message = f"table2: row '{key}' is not part of the {fmt} format; ignored"
-            out.problems.append(TableProblem("S2", "warning", message, f"table2.{key}", label_span(extra)))
+            out.problems.append(TableProblem(S2.id, "warning", message, f"table2.{key}", label_span(extra)))
     return out
 
 
@@ -154,12 +155,12 @@ def parse_table3(
     out = ParsedTable(None, None)
     rows = match_rows(groups, _T3, out)
     if not rows:
-        out.problems.append(TableProblem("S1", "warning", "table3: no row of table 3 was found", "table3"))
+        out.problems.append(TableProblem(S1.id, "warning", "table3: no row of table 3 was found", "table3"))
         return out
     fmt = _table3_format(groups, rows)
     if fmt is None:
         message = "table3: its format cannot be told: no (六)其他处理 row was found; cells not filled"
-        out.problems.append(TableProblem("S1", "warning", message, "table3"))
+        out.problems.append(TableProblem(S1.id, "warning", message, "table3"))
         return out
     out.format = fmt
     header = compact("".join(t.text for g in groups for t in g.labels))
@@ -181,7 +182,7 @@ def parse_table3(
 
 def _settle_glued(
     filler: Filler,
-    data: RawTable,
+    data: Table[Cell],
     columns: tuple[str, ...],
     equations: list[glued.Equation],
     stated: Mapping[str, int],
@@ -196,7 +197,7 @@ def _settle_glued(
     fixed = {k: {c: v["value"] for c, v in row.items()} for k, row in data.items()} | dict(blank or {})
     pins = {(path.split(".")[0], path.split(".")[1]): v for path, v in stated.items() if path.count(".") == 1}
     if equations:
-        chosen = glued.resolve(fixed, options, columns, equations, pins)  # type: ignore[arg-type]
+        chosen = glued.resolve(fixed, options, columns, equations, pins)
     else:
         chosen = {k: 0 for k, cs in options.items() if len(cs) == 1}
     for key, (g, candidates) in filler.runs.items():
@@ -230,10 +231,10 @@ def _table4_rowwise(groups: list[Group], out: ParsedTable, doc: Document) -> boo
     if len(missing) == 1 and len(unanchored) == 1:
         blocks[missing[0]] = unanchored[0]  # the one row left for the one block left
         message = f"table4: block '{missing[0]}' read from the only unlabelled row left"
-        out.problems.append(TableProblem("S2", "warning", message, f"table4.{missing[0]}"))
+        out.problems.append(TableProblem(S2.id, "warning", message, f"table4.{missing[0]}"))
     elif missing:
         message = f"table4: block(s) {', '.join(missing)} not found by label; not filled"
-        out.problems.append(TableProblem("S2", "error", message, "table4"))
+        out.problems.append(TableProblem(S2.id, "error", message, "table4"))
     out.data = {
         b: {c: cell(doc, t, None) for c, t in zip(TABLE4_COLUMNS, blocks[b], strict=True)}
         for b in TABLE4_BLOCKS
@@ -259,7 +260,7 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
     out = ParsedTable(None, None)
     header = compact("".join(t.text for g in raw for t in g.labels))
     if "行政复议" not in header or not ("行政诉讼" in header or "起诉" in header):
-        out.problems.append(TableProblem("S1", "warning", "table4: no 行政复议/行政诉讼 header was found", "table4"))
+        out.problems.append(TableProblem(S1.id, "warning", "table4: no 行政复议/行政诉讼 header was found", "table4"))
         return out
     if _table4_rowwise(settle_tails(raw, bool(tails)), out, doc):
         return out
@@ -279,11 +280,11 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
         if found is not None and len(found) == 1:
             taken = found[0]
             message = "table4: read from run-together digits (one split fits R4.1)"
-            out.problems.append(TableProblem("S2", "warning", message, "table4"))
+            out.problems.append(TableProblem(S2.id, "warning", message, "table4"))
     if taken is None:
         message = f"table4: {sum(1 for v in values if v.kind == VALUE)} values where the table has {n}; not filled"
         span = (values[0].start, values[-1].end) if values else None
-        out.problems.append(TableProblem("S2", "error", message, "table4", span))
+        out.problems.append(TableProblem(S2.id, "error", message, "table4", span))
         return out
     width = len(TABLE4_COLUMNS)
     out.data = {

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..ingest import Document
-from ..schema import Severity
-from ..spec import Format
+from ..rules import S2
+from ..schema import Cell
+from ..types import Format, Severity, Span, Table
 from . import glued as glued_digits
 from .grouping import Group
 from .labels import RowMatcher
-from .tokens import _PARSED, EMPTY, GARBLED, PIPE, PIPE_TAIL, VALUE, Token, parse_value
+from .tokens import EMPTY, GARBLED, PARSED_VALUES, PIPE, PIPE_TAIL, VALUE, Token, parse_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,18 +27,15 @@ class TableProblem:
     severity: Severity
     message: str
     path: str | None = None
-    span: tuple[int, int] | None = None
+    span: Span | None = None
 
 
-# row -> column -> {"value", "raw", "span"[, "unit"]}: plain dicts, validated into Cells once per Report
-# (building hundreds of pydantic models one by one costs more than the whole parse).
-RawTable = dict[str, dict[str, dict[str, object]]]
-
-
+# Cells are plain dicts (the Cell TypedDict), never validated one by one: building hundreds of pydantic
+# models costs more than the whole parse.
 @dataclass(slots=True)
 class ParsedTable:
     format: Format | None
-    data: RawTable | None
+    data: Table[Cell] | None
     problems: list[TableProblem] = field(default_factory=list)
     fuzzy_rows: list[str] = field(default_factory=list)
 
@@ -47,18 +45,19 @@ Rows = dict[str, list[Group]]  # row key -> candidate groups, in document order
 Identity = Callable[[tuple[str, ...], list[int | float | None]], bool]
 
 
-def label_span(g: Group) -> tuple[int, int] | None:
+def label_span(g: Group) -> Span | None:
     return (g.labels[0].start, g.labels[-1].end) if g.labels else None
 
 
-def cell(doc: Document, tok: Token, unit: str | None) -> dict[str, object]:
-    """A cell dict from a value or empty token; ``text[start:end] == raw`` by construction."""
+def cell(doc: Document, tok: Token, unit: str | None) -> Cell:
+    """A cell from a value or empty token; ``text[start:end] == raw`` by construction."""
     if tok.kind == EMPTY:
         return {"value": None, "raw": "", "span": (tok.start, tok.start)}
-    value, printed_unit = _PARSED.get(tok.text) or parse_value(tok.text)
-    out: dict[str, object] = {"value": value, "raw": doc.text[tok.start : tok.end], "span": (tok.start, tok.end)}
-    if printed_unit or unit:
-        out["unit"] = printed_unit or unit
+    value, printed_unit = PARSED_VALUES.get(tok.text) or parse_value(tok.text)
+    out: Cell = {"value": value, "raw": doc.text[tok.start : tok.end], "span": (tok.start, tok.end)}
+    unit = printed_unit or unit
+    if unit:
+        out["unit"] = unit
     return out
 
 
@@ -240,9 +239,9 @@ class Filler:
 
     def problem(self, severity: Severity, key: str, message: str, g: Group | None = None) -> None:
         span = label_span(g) if g is not None else None
-        self.out.problems.append(TableProblem("S2", severity, f"{self.table}: {message}", f"{self.table}.{key}", span))
+        self.out.problems.append(TableProblem(S2.id, severity, f"{self.table}: {message}", f"{self.table}.{key}", span))
 
-    def row(self, key: str, cols: tuple[str, ...], vals: list[Token]) -> dict[str, dict[str, object]]:
+    def row(self, key: str, cols: tuple[str, ...], vals: list[Token]) -> dict[str, Cell]:
         units = self.units
         return {
             col: cell(self.doc, tok, units.get(col) if units else None) for col, tok in zip(cols, vals, strict=True)
@@ -260,8 +259,8 @@ class Filler:
             self.runs[key] = (g, found)
 
 
-def fill(rows: Rows, filler: Filler) -> RawTable:
-    data: RawTable = {}
+def fill(rows: Rows, filler: Filler) -> Table[Cell]:
+    data: Table[Cell] = {}
     padding = _padding(rows, filler.columns)
     full_width = len({len(cols) for cols in filler.columns.values()}) == 1
     for key, cols in filler.columns.items():
