@@ -72,7 +72,7 @@ _INLINE_TITLES = (
 _INLINE_HEADING = re.compile(
     r"(?P<cn>[一二三四五六七八九十])、(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _INLINE_TITLES) + ")"
 )
-_LONG_LINES = 300  # average characters a line above which the text is taken to be one run-on line
+_LONG_LINE = 1000  # a line this long holds several sections: a crawler's run-on article
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SPACES = re.compile(r"\s+")
@@ -129,7 +129,7 @@ def find_sections(doc: Document) -> dict[str, Section]:
     """Locate the six sections; a key is absent when neither heading nor content anchor was found."""
     norm = doc.norm
     candidates = _heading_candidates(norm)
-    if len({c[2] for c in candidates}) < 3 and norm.count("\n") * _LONG_LINES < len(norm):
+    if len({c[2] for c in candidates}) < 3 and max(map(len, norm.split("\n"))) > _LONG_LINE:
         seen = {c[0] for c in candidates}
         candidates = sorted(candidates + [c for c in _inline_candidates(norm) if c[0] not in seen])
     starts: dict[str, tuple[int, int, bool]] = {}

@@ -174,12 +174,16 @@ def generate(
     blank_rate: float = 0.0,
     break_rule: str | None = None,
 ) -> SyntheticDoc:
-    """One synthetic report, fully determined by its arguments."""
+    """One synthetic report, fully determined by its arguments. In the crawler layout blanks are whole rows
+    that count nothing (cells run together, a blank cell inside a row could not be seen at all)."""
+    from .values import blank_zero_rows, draw_values
     from .values import break_rule as _break
-    from .values import draw_values
 
     rng = random.Random(seed)
-    values = draw_values(rng, fmt2, fmt3, subtotal, zero_rate, blank_rate)
+    crawler = layout == "crawler"
+    values = draw_values(rng, fmt2, fmt3, subtotal, zero_rate, 0.0 if crawler else blank_rate)
+    if crawler and blank_rate:
+        blank_zero_rows(values, rng)
     if break_rule is not None:
         _break(values, break_rule, rng)
     return render_report(values, layout, rng, seed)

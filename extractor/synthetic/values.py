@@ -112,7 +112,22 @@ def draw_table2(rng: random.Random, fmt: Format, zero_rate: float) -> Table[Numb
             else:
                 vals[col] = _count(rng, zero_rate, 60)
         t2[row] = vals
+    for vals in t2.values():  # what a real table cannot print: more issued and kept than are in force
+        if "in_force" in vals:
+            vals["in_force"] = max(int(vals["in_force"] or 0), int(vals["issued"] or 0) - int(vals["repealed"] or 0))
+        if "total_published" in vals:
+            vals["total_published"] = max(int(vals["total_published"] or 0), int(vals["published"] or 0))
     return t2
+
+
+def blank_zero_rows(tv: TableValues, rng: random.Random) -> None:
+    """Rows that count nothing printed blank instead of zeros, half of them: how crawled reports show blanks
+    (a row's label alone), the identities still holding."""
+    for table in (tv.table2, tv.table3, tv.table4):
+        for cols in table.values():
+            if all(v == 0 for v in cols.values()) and rng.random() < 0.5:
+                for col in cols:
+                    cols[col] = None
 
 
 def draw_values(

@@ -61,12 +61,8 @@ def _splits(texts: Sequence[str], n: int) -> Iterator[list[str]]:
 def row_splits(
     values: Sequence[Token], n: int, cols: tuple[str, ...], identity: RowIdentity | None
 ) -> list[list[Token]] | None:
-    """The splits of a row's digit runs into its n cells that satisfy the row identity, as tokens whose spans
-    cover each cell's digits. None when there are too many splits to try.
-
-    A blank cell vanishes from glued text, so a reading with blanks is an alternative too: with an identity
-    (tables 3, 4), a split into one cell fewer that fits it (the blank counting 0) makes the row ambiguous;
-    without one (table 2), any split into fewer cells does ("000" is 0/0/0; "100" may be 10/0 and a blank)."""
+    """The splits of a row's digit runs into its n cells that satisfy the row identity (all of them without
+    one), as tokens whose spans cover each cell's digits. None when there are too many splits to try."""
     runs = [t for t in values if t.kind == VALUE]
     if not runs or len(runs) > n:
         return None if not runs else []
@@ -77,9 +73,20 @@ def row_splits(
             return None
         if identity is None or identity(cols, [parse_value(p)[0] for p in parts]):
             found.append(_tokens(runs, parts))
-    if len(found) == 1 and _blank_reading(texts, n, cols, identity):
-        return [found[0], found[0]]  # a blank could explain the digits as well: more than one reading
     return found
+
+
+def blank_reading(values: Sequence[Token], n: int, cols: tuple[str, ...], identity: RowIdentity | None) -> bool:
+    """Whether the row's runs also read as a row with a blank cell, which vanishes from glued text: for an
+    equality identity (tables 3, 4), a split into one cell fewer that fits it with the blank counting 0; with
+    only bounds or none (table 2), any split into fewer cells ("100" may be 10/0 and a blank)."""
+    texts = [t.text for t in values if t.kind == VALUE]
+    return bool(texts) and _blank_reading(texts, n, cols, identity)
+
+
+def digits(values: Sequence[Token]) -> int:
+    """How many digits the row's runs hold: fewer than its cells means some cell was printed blank."""
+    return sum(sum(ch.isdigit() for ch in t.text) for t in values if t.kind == VALUE)
 
 
 def _blank_reading(texts: list[str], n: int, cols: tuple[str, ...], identity: RowIdentity | None) -> bool:

@@ -44,6 +44,7 @@ from .rows import (
     label_span,
     match_rows,
     settle_tails,
+    split_blank_rows,
     tails_are_cells,
     take,
 )
@@ -74,6 +75,17 @@ def _region(doc: Document, start: int, end: int) -> tuple[list[Group], bool, boo
     cells (``tails_are_cells``)."""
     lines = tokenize(doc.norm, start, end)
     return reattach(group(lines)), is_glued(doc.norm, start, end), tails_are_cells(doc.norm, start, end)
+
+
+def _t2_bounds(cols: tuple[str, ...], values: list[int | float | None]) -> bool:
+    """What table 2's documents rows cannot print: more issued this year than repealed and still in force
+    (现行有效 >= 本年制发 - 本年废止), more published this year than in all (对外公开总数量 >= 本年新公开数量)."""
+    v = dict(zip(cols, values, strict=True))
+    issued, repealed, in_force = v.get("issued"), v.get("repealed"), v.get("in_force")
+    if issued is not None and repealed is not None and in_force is not None and in_force < issued - repealed:
+        return False
+    published, total = v.get("published"), v.get("total_published")
+    return published is None or total is None or total >= published
 
 
 def _r33(cols: tuple[str, ...], values: list[int | float | None]) -> bool:
@@ -119,7 +131,7 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
     units: dict[str, str | None] = {}
     if fmt == "2021":
         units["amount"] = "万元" if "万元" in header else AMOUNT_COLUMNS[("fees", "amount")]
-    filler = Filler(doc, "table2", TABLE2_COLUMNS[fmt], units, out, None, glued=is_run)
+    filler = Filler(doc, "table2", TABLE2_COLUMNS[fmt], units, out, _t2_bounds, glued=is_run, equality=False)
     out.data = fill(rows, filler)
     _settle_glued(filler, out.data, (), [], {})
     for key in sorted(rows.keys() - TABLE2_COLUMNS[fmt].keys()):
@@ -152,8 +164,10 @@ def parse_table3(
     only to settle glued digit runs that split several ways."""
     groups, is_run, tails = _region(doc, start, end)
     groups = settle_tails(groups, bool(tails))
+    if is_run:
+        groups = split_blank_rows(groups, _T3)
     out = ParsedTable(None, None)
-    rows = match_rows(groups, _T3, out)
+    rows = match_rows(groups, _T3, out, blank_rows=is_run)
     if not rows:
         out.problems.append(TableProblem(S1.id, "warning", "table3: no row of table 3 was found", "table3"))
         return out
@@ -188,19 +202,23 @@ def _settle_glued(
     stated: Mapping[str, int],
     blank: Mapping[str, Mapping[str, int]] | None = None,
 ) -> None:
-    """Rows of run-together digits, settled together: each row's splits that fit its own identity, then the
-    column identities and the prose over all of them. A row is filled only when one split is left; when no
-    choice adds up, the printed table does not, and none is trusted."""
+    """Rows of run-together digits, settled: a row is filled when one split fits its own identity, or when the
+    column identities and the prose leave one over all such rows together. A blank cell vanishes from glued
+    text, so when the table shows that it prints blanks (``prints_blanks``), a split that a reading with a
+    blank also explains is not trusted, nor is any split the column sums do not vouch for."""
     if not filler.runs:
         return
-    options = {k: [[cell(filler.doc, t, None)["value"] for t in c] for c in cs] for k, (_, cs) in filler.runs.items()}
-    fixed = {k: {c: v["value"] for c, v in row.items()} for k, row in data.items()} | dict(blank or {})
+    strict = filler.prints_blanks
+    runs = {k: cs if not (strict and alt) else [cs[0], cs[0]] for k, (_, cs, alt) in filler.runs.items()}
+    options = {k: [[cell(filler.doc, t, None)["value"] for t in c] for c in cs] for k, cs in runs.items()}
+    fixed = {
+        k: {c: 0 if k in filler.blank_rows else v["value"] for c, v in row.items()} for k, row in data.items()
+    } | dict(blank or {})  # a blank row counts 0 in the sums: its cells were printed as nothing at all
     pins = {(path.split(".")[0], path.split(".")[1]): v for path, v in stated.items() if path.count(".") == 1}
-    if equations:
-        chosen = glued.resolve(fixed, options, columns, equations, pins)
-    else:
+    chosen = glued.resolve(fixed, options, columns, equations, pins) if equations else None
+    if chosen is None and not (strict and equations):
         chosen = {k: 0 for k, cs in options.items() if len(cs) == 1}
-    for key, (g, candidates) in filler.runs.items():
+    for key, (g, candidates, _) in filler.runs.items():
         run = " ".join(t.text for t in g.values if t.kind == VALUE)
         if chosen is not None and key in chosen:
             data[key] = filler.row(key, filler.columns[key], candidates[chosen[key]])
@@ -277,7 +295,7 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
     if taken is None and is_run:
         cols = tuple(f"{b}.{c}" for b in TABLE4_BLOCKS for c in TABLE4_COLUMNS)
         found = glued.row_splits(values, n, cols, _r41)
-        if found is not None and len(found) == 1:
+        if found is not None and len(found) == 1 and glued.digits(values) >= n:
             taken = found[0]
             message = "table4: read from run-together digits (one split fits R4.1)"
             out.problems.append(TableProblem(S2.id, "warning", message, "table4"))

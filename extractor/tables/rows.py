@@ -61,7 +61,22 @@ def cell(doc: Document, tok: Token, unit: str | None) -> Cell:
     return out
 
 
-def match_rows(groups: list[Group], matcher: RowMatcher, out: ParsedTable) -> Rows:
+def split_blank_rows(groups: list[Group], matcher: RowMatcher) -> list[Group]:
+    """In glued text a row printed all blank is just its label, run into the next row's ("…申请3.其他(七)总计
+    5000005"). Each label of a group that names a row on its own becomes a row of its own, with no value."""
+    out: list[Group] = []
+    for g in groups:
+        cut = 0
+        for i, tok in enumerate(g.labels[:-1]):
+            hit = matcher.match(Group((tok,), (), 0, (1, 0)), fuzzy=False)
+            if hit is not None:
+                out.append(Group(g.labels[cut : i + 1], (), 0, (i + 1 - cut, 0)))
+                cut = i + 1
+        out.append(g._replace(labels=g.labels[cut:]) if cut else g)
+    return out
+
+
+def match_rows(groups: list[Group], matcher: RowMatcher, out: ParsedTable, blank_rows: bool = False) -> Rows:
     """Row key -> the groups whose label names it (usually one; prose or a repeated header can add more,
     and ``fill`` keeps the one whose values fit the row).
 
@@ -73,7 +88,7 @@ def match_rows(groups: list[Group], matcher: RowMatcher, out: ParsedTable) -> Ro
     hits: list[str | None] = []
     for g in groups:
         hit = matcher.match(g, fuzzy=False)
-        key = hit[0] if hit and (g.n_values > 0 or hit[1] == "keyword") else None
+        key = hit[0] if hit and (g.n_values > 0 or hit[1] == "keyword" or (blank_rows and not g.values)) else None
         hits.append(key)
         if key is not None:
             rows.setdefault(key, []).append(g)
@@ -233,9 +248,13 @@ class Filler:
     columns: dict[str, tuple[str, ...]]
     units: dict[str, str | None]
     out: ParsedTable
-    identity: Identity | None = None  # the row identity glued digit runs must satisfy (None: table 2, none)
+    identity: Identity | None = None  # the row identity glued digit runs must satisfy
     glued: bool = False  # crawler text whose cells ran together
-    runs: dict[str, tuple[Group, list[list[Token]]]] = field(default_factory=dict)  # glued rows: their splits
+    equality: bool = True  # the identity is an equality (R3.3, R4.1), not only bounds (table 2)
+    # glued rows: their group, their splits, and whether a reading with a blank cell fits too
+    runs: dict[str, tuple[Group, list[list[Token]], bool]] = field(default_factory=dict)
+    blank_rows: set[str] = field(default_factory=set)  # glued rows printed as a label alone: all blank
+    short_rows: set[str] = field(default_factory=set)  # glued rows with fewer digits than cells
 
     def problem(self, severity: Severity, key: str, message: str, g: Group | None = None) -> None:
         span = label_span(g) if g is not None else None
@@ -249,14 +268,25 @@ class Filler:
 
     def split_glued(self, key: str, cols: tuple[str, ...], g: Group) -> None:
         """A row of crawler text whose digits ran together: its splits that fit the row identity are kept in
-        ``runs`` for the table to settle (``parse``), or the row is refused."""
-        found = glued_digits.row_splits(g.values, len(cols), cols, self.identity)
+        ``runs`` for the table to settle (``parse``), with whether a reading with a blank fits too; else the
+        row is refused. A row with fewer digits than cells proves the table prints blanks."""
+        n = len(cols)
+        if glued_digits.digits(g.values) < n:
+            self.short_rows.add(key)
+        found = glued_digits.row_splits(g.values, n, cols, self.identity)
         if found is None:
             self.problem("error", key, f"row '{key}' has digits run together that split too many ways; not filled", g)
         elif not found:
             self.problem("error", key, f"row '{key}' has run-together digits no split of which adds up; not filled", g)
         else:
-            self.runs[key] = (g, found)
+            identity = self.identity if self.equality else None
+            blank = len(found) == 1 and glued_digits.blank_reading(g.values, n, cols, identity)
+            self.runs[key] = (g, found, blank)
+
+    @property
+    def prints_blanks(self) -> bool:
+        """Whether this glued table shows blank cells (a label alone, a row short of digits)."""
+        return bool(self.blank_rows or self.short_rows)
 
 
 def fill(rows: Rows, filler: Filler) -> Table[Cell]:
@@ -273,6 +303,10 @@ def fill(rows: Rows, filler: Filler) -> Table[Cell]:
             g = candidates[0]
             if filler.glued and g.n_values:
                 filler.split_glued(key, cols, g)
+            elif filler.glued and not g.values and g.labels:  # a label alone in glued text: a blank row
+                at = g.labels[-1].end
+                data[key] = {col: {"value": None, "raw": "", "span": (at, at)} for col in cols}
+                filler.blank_rows.add(key)
             else:
                 filler.problem(
                     "error",

@@ -41,7 +41,7 @@ _GLUED_JOIN = re.compile(r"(?!第)[\u4e00-\u9fff)）”]\d[\d.]*[\u4e00-\u9fff(�
 _GLUED_PIECE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?")
 _ENUMERATOR_AFTER = re.compile(r"[.、](?=[^\d\s])")
 # Where one glued label ends and the next begins: at an enumerator ("(七)总计", "四、结转…").
-_LABEL_START = re.compile(r"(?<=.)(?=\([一二三四五六七八九十]\)|[一二三四五六七八九十]、)")
+_LABEL_START = re.compile(r"(?<=.)(?=\([一二三四五六七八九十]\)|[一二三四五六七八九十]、|(?<![\d.])\d{1,2}[.、](?=\D))")
 _WORD_AFTER = re.compile(r"[年月日号%‰条款项]")
 
 
@@ -94,11 +94,12 @@ def _kind(text: str) -> int:
 
 
 def is_glued(norm: str, start: int, end: int) -> bool:
-    """Whether a table region is crawler text with its cells glued together: labels touching digits three
-    times, or once in a region that is part of one run-on line (a short table 4 before "五、")."""
+    """Whether a table region is crawler text with its cells run together: labels touching digits three
+    times, or a region that is part of one run-on line (no line of a table survived)."""
+    if end - start > 20 and norm.find("\n", start, end) < 0:
+        return True
     joins = _GLUED_JOIN.finditer(norm, start, min(end + 1, len(norm)))
-    found = sum(1 for _, _ in zip(range(3), joins, strict=False))
-    return found == 3 or (found > 0 and norm.find("\n", start, end) < 0)
+    return sum(1 for _, _ in zip(range(3), joins, strict=False)) == 3
 
 
 def _glued_pieces(text: str, pos: int, line: int, out: list[Token]) -> None:
