@@ -17,19 +17,27 @@ MAX_SPLITS = 20_000  # candidate splits of one row before giving up (refused)
 MAX_NODES = 20_000  # partial sums followed when several rows are resolved together
 MAX_COMBOS = 4_096  # combinations of the rows still open, tried all at once
 _MAX_DIGITS = 7  # no count in these tables has more digits
+_UNITS = ("万元", "元", "件", "笔", "个", "项", "条", "次")
 
 Number = int | float | None
 RowIdentity = Callable[[tuple[str, ...], list[Number]], bool]
 
 
 def _parts(text: str, k: int) -> Iterator[list[str]]:
-    """``text`` cut into k numbers, none with a leading zero. A decimal or a unit stays one number."""
+    """``text`` cut into k numbers, none with a leading zero; a decimal stays one number, a unit goes with the
+    last."""
     if k == 1:
         if _cell_ok(text):
             yield [text]
         return
-    if not text.lstrip("+-").isdigit():
-        return  # decimals and units are never split
+    unit = next((u for u in _UNITS if text.endswith(u)), "")
+    body = text.removesuffix(unit) if unit else text
+    if not body.lstrip("+-").isdigit():
+        return  # a decimal is never split
+    if unit:  # "00元": the unit goes with the last cell
+        for parts in _parts(body, k):
+            yield [*parts[:-1], parts[-1] + unit]
+        return
     sign = 1 if text[0] in "+-" else 0
     for cut in range(sign + 1, len(text) - k + 2):
         head = text[:cut]
@@ -41,6 +49,8 @@ def _parts(text: str, k: int) -> Iterator[list[str]]:
 
 def _cell_ok(text: str) -> bool:
     digits = text.lstrip("+-")
+    unit = next((u for u in _UNITS if digits.endswith(u)), "")
+    digits = digits.removesuffix(unit) if unit else digits
     return bool(digits) and (digits[0] != "0" or len(digits) == 1 or digits[1] == ".")
 
 

@@ -261,12 +261,13 @@ def _table4_rowwise(groups: list[Group], out: ParsedTable, doc: Document) -> boo
     return True
 
 
-def _table4_values(groups: list[Group], n: int) -> tuple[Token, ...]:
+def _table4_values(groups: list[Group], n: int, glued_text: bool = False) -> tuple[Token, ...]:
     """The official layout's number run: the first group that has values (a page header inside the run splits
-    it in two: rejoined when that makes n). Numbers after it (a footnote's dates) are not the table's."""
+    it in two: rejoined when that makes n; not in glued text, where one run holds them all). Numbers after it
+    (a footnote's dates, a fee table) are not the table's."""
     with_values = [g for g in groups if g.n_values]
     values: tuple[Token, ...] = with_values[0].values if with_values else ()
-    if len(with_values) > 1 and with_values[0].n_values < n:
+    if len(with_values) > 1 and with_values[0].n_values < n and not glued_text:
         joined = with_values[0].values + with_values[1].values
         if sum(1 for t in joined if t.kind == VALUE) <= n:
             values = joined
@@ -288,7 +289,7 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
     taken = None
     values: tuple[Token, ...] = ()
     for as_cells in ways:
-        values = _table4_values(settle_tails(raw, as_cells), n)
+        values = _table4_values(settle_tails(raw, as_cells), n, is_run)
         taken = take(values, n, label_padding=False, full_width=True)
         if taken is not None:
             break

@@ -17,7 +17,7 @@ from ..schema import Cell
 from ..types import Format, Severity, Span, Table
 from . import glued as glued_digits
 from .grouping import Group
-from .labels import RowMatcher
+from .labels import RowMatcher, strip_enumerator
 from .tokens import EMPTY, GARBLED, PARSED_VALUES, PIPE, PIPE_TAIL, VALUE, Token, parse_value
 
 
@@ -68,6 +68,8 @@ def split_blank_rows(groups: list[Group], matcher: RowMatcher) -> list[Group]:
     for g in groups:
         cut = 0
         for i, tok in enumerate(g.labels[:-1]):
+            if strip_enumerator(tok.text) == tok.text.replace(" ", ""):
+                continue  # a row's label is numbered (3.其他); a bare 其他 or 总计 is a column header
             hit = matcher.match(Group((tok,), (), 0, (1, 0)), fuzzy=False)
             if hit is not None:
                 out.append(Group(g.labels[cut : i + 1], (), 0, (i + 1 - cut, 0)))

@@ -25,9 +25,9 @@ PIPE = 2
 # cell ("a | b | "). Which one is told per table (``parse``), from the rows printed in full.
 PIPE_TAIL = 3
 
-_VALUE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|件|个|项|条|次)?|/|\\|[—―]+|-{1,2}|–|无")
+_VALUE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|件|笔|个|项|条|次)?|/|\\|[—―]+|-{1,2}|–|无")
 _GARBLED = re.compile(r"[+-]?(?=[\d.,]*[OoIl])[\dOoIl.,]{1,12}")
-_NUMBER = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)(万元|元|件|个|项|条|次)?")
+_NUMBER = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)(万元|元|件|笔|个|项|条|次)?")
 _PAGE_NUMBER = re.compile(
     r"[ \t]*(?:[-—–~_]+[ \t]*\d{1,4}[ \t]*[-—–~_]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
     r"|共[ \t]*\d{1,4}[ \t]*页[ \t]*[,/]?[ \t]*第[ \t]*\d{1,4}[ \t]*页|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*"
@@ -38,11 +38,12 @@ _MAYBE_NOISE = re.compile(r"[-—–~_=页/]")  # cheap pre-check before the pag
 # Where a label and digits meet with no separator: the mark of glued crawler text (three make a region glued).
 _GLUED_JOIN = re.compile(r"(?!第)[\u4e00-\u9fff)）”]\d[\d.]*[\u4e00-\u9fff(（“](?<![年月日号条项次件个元])")
 # In glued text: a number; "1." / "2、" opening a label is an enumerator, and "2021年" or "第3" are words.
-_GLUED_PIECE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?")
+_GLUED_PIECE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|笔)?")
 _ENUMERATOR_AFTER = re.compile(r"[.、](?=[^\d\s])")
 # Where one glued label ends and the next begins: at an enumerator ("(七)总计", "四、结转…").
 _LABEL_START = re.compile(r"(?<=.)(?=\([一二三四五六七八九十]\)|[一二三四五六七八九十]、|(?<![\d.])\d{1,2}[.、](?=\D))")
 _WORD_AFTER = re.compile(r"[年月日号%‰条款项]")
+_YEAR_END = re.compile(r"(?:19|20)\d\d")
 
 
 class Token(NamedTuple):
@@ -109,7 +110,9 @@ def _glued_pieces(text: str, pos: int, line: int, out: list[Token]) -> None:
     for m in _GLUED_PIECE.finditer(text):
         s, e = m.start(), m.end()
         after = text[e : e + 1]
-        if (s and text[s - 1] == "第") or (after and _WORD_AFTER.match(after)):
+        if after == "年" and e - s > 4 and _YEAR_END.match(text, e - 4):
+            e -= 4  # "…继续办理20000022025年": the cells, then the next sentence's year
+        elif (s and text[s - 1] == "第") or (after and _WORD_AFTER.match(after)):
             continue  # "第3项", "2021年": words, not cells
         if after and _ENUMERATOR_AFTER.match(text, e) and "." not in text[s:e]:
             e -= 1  # "00000002.其他…": the last digit is the next label's enumerator
