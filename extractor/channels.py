@@ -22,27 +22,37 @@ _KIND_PATTERNS: tuple[tuple[PlatformKind, str], ...] = (
         r"便民服务中心|政务服务中心|为民服务中心|党群服务中心|政务服务大厅|政务(?:公开)?服务大厅|"
         r"政务公开专区|政府信息公开专区|信息公开专区|公开专区|信息查阅点|查阅点|查阅室|档案馆|图书馆",
     ),
-    ("bulletin_board", r"(?:政务|村务|信息|党务)?公开栏(?!目)|公告栏|公示栏|宣传栏|电子显示屏|电子屏|LED屏"),
+    (
+        "bulletin_board",
+        r"(?:政务|村务|信息|党务)?公开栏(?!目)|(?:信息)?公告栏|公示栏|宣传栏|电子(?:信息|显示)?屏|LED屏",
+    ),
     (
         "new_media",
         r"微信公众号|公众号|政务微博|微博|抖音|快手|今日头条|头条号|视频号|政务新媒体|新媒体|自媒体|"
-        r"社交媒体|客户端|APP|移动端",
+        r"社交媒体|客户端|APP|移动端|小程序|小红书",
     ),
-    ("website", r"政府门户网站|门户网站|政府网站|政务网站|新闻网站|(?:政府)?信息公开平台|政务公开平台|网站"),
+    (
+        "website",
+        r"政府门户网站|门户网站?|政府网站|政务网站|新闻网站|(?:政府)?信息公开平台|政务公开平台|网上办事大厅|网站",
+    ),
     ("hotline", r"12345(?:热线)?|政务服务热线|服务热线|热线电话|咨询电话"),
-    ("other", r"广播电视|电视广播|广播|电视台|电视|报纸|报刊|政府公报|新闻发布会|《[^》\n]{1,12}(?:报|刊)》"),
+    (
+        "other",
+        r"广播电视台|广播电视|电视广播|广播|电视台|电视|报纸|报刊|政府公报|新闻发布会|两馆|"
+        r"《[^》\n]{1,12}(?:报|刊)》"
+        r"|(?:(?<=[、,。;:\s“在])|(?<=对接|通过|利用|借助|依托))[\u4e00-\u9fff]{2,4}(?:时报|日报|晚报)",
+    ),
 )
 _KINDS: dict[str, PlatformKind] = {kind: kind for kind, _ in _KIND_PATTERNS}
 _PLATFORM = re.compile(
     # The look-ahead on first characters lets the regex engine skip most positions cheaply.
-    "(?=[便政为党信公查档图村务告示宣电L微抖快今头视新自社客A移门网1广报在服热咨《])(?:"
-    + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KIND_PATTERNS)
-    + ")"
+    "(?=[\u4e00-\u9fff《LA1])(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KIND_PATTERNS) + ")"
 )
 _GENERIC = {"网站", "信息公开平台", "政务公开平台", "新媒体", "电视"}  # a channel only when owned or listed
 # A quoted account or site name: “平潭发布”公众号 (quotes kept: the suffix names the kind), “沁水县人民政府网”.
 _QUOTED = re.compile(
-    r"[“\"](?P<name>[^”\"\n]{2,20}?)[”\"](?P<suffix>微信公众号|公众号|微博|抖音号|头条号|视频号|客户端|APP|平台|网站)?"
+    r"[“\"](?P<name>[^”\"\n]{2,20}?)[”\"](?P<suffix>(?:官方)?微信公众号|公众号|微博|抖音号|头条号|视频号|客户端|APP|平台|"
+    r"政府门户网站|门户网站|网站)?"
 )
 _QUOTED_KIND: tuple[tuple[str, PlatformKind], ...] = (
     ("公众号", "new_media"),
@@ -56,13 +66,20 @@ _QUOTED_KIND: tuple[tuple[str, PlatformKind], ...] = (
 )
 # A list of channels: items joined by 、 (the last maybe by 和/及/与), closed by 等 or the end of the clause.
 _LIST = re.compile(r"[^、,。;:\n()“”]{1,24}(?:、[^、,。;:\n()]{1,24})+")
-_LEAD = re.compile(r".*(?:通过|依托|利用|借助|发挥|运用|用好|在|依靠|及时在|采取)")
+_LEAD = re.compile(
+    r".*(?:通过|依托|利用|借助|发挥|运用|用好|在|依靠|及时在|采取|对接|登录|关注|向|涵盖|包括|包含|开设|设立)"
+)
+_JOIN = re.compile(r"以及|和|与")  # joins two channels inside any item of a list (及 only in its last)
 _LAST_JOIN = re.compile(r"以及|和|及|与")
 _TITLE = re.compile(r"《[^》\n]{0,60}》")
+# The report's own channel, named before section 一: "本报告的电子版可在X门户网站（www…）下载".
+_OWN_COPY = re.compile(r"电子版[^。]{0,80}?(?:公布|下载|查阅|发布|获取|公开)")
 # The body that owns a website or a hall: "镇政府网站", "实验区政府门户网站", "望溪镇人民政府信息公开平台". It
 # must open the phrase (after a preposition or a delimiter) and not be a verb phrase ("加强全区政府网站" names
 # 政府网站).
-_OWNER_BODY = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?(?:省|市|县|区|镇|乡|街道|村|实验区))?(?:人民)?(?:政府)?")
+_OWNER_BODY = re.compile(
+    r"(?:[\u4e00-\u9fff]{0,8}?(?:省|市|县|区|镇|乡|街道|村|实验区)(?:党工委)?(?:管委会)?)?(?:人民)?(?:政府)?"
+)
 _OWNER_AFTER = (
     "通过",
     "依托",
@@ -87,6 +104,7 @@ _NOT_AN_OWNER = set(
 )
 # Names that differ only by these words are one platform ("政府网站", "政府门户网站").
 _SAME_PLATFORM = re.compile(r"\s|门户|人民")
+_BARE = {"公众号", "微信公众号", "网站", "政府网站", "政务网站", "视频号", "微博"}
 _OWNED_KINDS = {"website", "service_hall", "bulletin_board"}
 
 
@@ -137,12 +155,15 @@ def _split_list(norm: str, start: int, end: int) -> tuple[list[tuple[int, int]],
     lead = _LEAD.match(norm, pieces[0][0], pieces[0][1])
     if lead is not None and lead.end() < pieces[0][1]:
         pieces[0] = (lead.end(), pieces[0][1])
-    s, e = pieces[-1]
-    for j in _LAST_JOIN.finditer(norm, s, e):
-        if _kind_of(norm[s : j.start()]) and _kind_of(norm[j.end() : e]):
-            pieces[-1:] = [(s, j.start()), (j.end(), e)]
-            break
-    return pieces, closed
+    split: list[tuple[int, int]] = []
+    for i, (s, e) in enumerate(pieces):
+        joins = _LAST_JOIN if i == len(pieces) - 1 else _JOIN
+        j = next(
+            (j for j in joins.finditer(norm, s, e) if _kind_of(norm[s : j.start()]) and _kind_of(norm[j.end() : e])),
+            None,
+        )
+        split += [(s, j.start()), (j.end(), e)] if j is not None else [(s, e)]
+    return split, closed
 
 
 def _item_span(norm: str, start: int, end: int, tail: bool) -> tuple[int, int]:
@@ -203,6 +224,10 @@ def extract_platforms(doc: Document, overview: Overview, intro: tuple[int, int] 
     for item in (overview.active_disclosure, overview.platforms):
         if item is not None:
             regions.append(item.span)
+    first = min((r[0] for r in regions), default=len(doc.norm))
+    own = _OWN_COPY.search(doc.norm, 0, first)
+    if own is not None:
+        regions.append(own.span())
     norm = doc.norm
     chosen: dict[str, _Found] = {}  # one platform per name; the longest wording of it, at its first place
     first: dict[str, int] = {}
@@ -229,4 +254,10 @@ def _found(norm: str, start: int, end: int) -> list[_Found]:
     listed, lists = _list_items(norm, start, end, titles)
     taken = titles + lists + [(f.start, f.end) for f in quoted]
     listed = [f for f in listed if not any(q.start <= f.start < q.end or f.start <= q.start < f.end for q in quoted)]
-    return sorted([*quoted, *listed, *_standalone(norm, start, end, taken)], key=lambda f: f.start)
+    found = sorted([*quoted, *listed, *_standalone(norm, start, end, taken)], key=lambda f: f.start)
+    named = ["".join(norm[f.start : f.end].split()) for f in found]
+    return [  # a bare 公众号 beside "“平潭金井”微信公众号" in the same passage is that account, not another
+        f
+        for f, name in zip(found, named, strict=True)
+        if not (name in _BARE and any(name in other and name != other for other in named))
+    ]

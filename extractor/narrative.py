@@ -16,6 +16,8 @@ _NUMERALS = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 # --- overview -----------------------------------------------------------------------------------
 
 _SUB_ITEM = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[(]([一二三四五六七八九十])[)][ \t]*", re.M)
+# In a crawler's one-line page the sub-items run into the text: "…保障。（二）依申请公开方面…".
+_SUB_ITEM_INLINE = re.compile(r"[(]([一二三四五六七八九十])[)]")
 _SUB_HEADING_END = re.compile(r"[。:;\n]")
 _OVERVIEW_HEADINGS = (
     ("requests", re.compile(r"依申请|申请公开")),
@@ -51,13 +53,26 @@ def _trimmed(doc: Document, start: int, end: int) -> tuple[int, int]:
     return lead, lead + len(stripped)
 
 
+def _sub_items(norm: str, sec: Section) -> list[re.Match[str]]:
+    """The overview's sub-item headings: at line starts, else (one run-on line) the numbered run （一）（二）…
+    found inside the text, in order."""
+    subs = list(_SUB_ITEM.finditer(norm, sec.body_start, sec.end))
+    if subs or norm.find("\n", sec.body_start, sec.end) >= 0:
+        return subs
+    run: list[re.Match[str]] = []
+    for m in _SUB_ITEM_INLINE.finditer(norm, sec.body_start, sec.end):
+        if _NUMERALS.get(m.group(1)) == len(run) + 1:
+            run.append(m)
+    return run if len(run) >= 2 else []
+
+
 def extract_overview(doc: Document, sec: Section | None) -> Overview:
     """The five sub-items, classified by heading keyword, else by content keywords (never by position)."""
     found: dict[str, OverviewItem] = {}
     if sec is None:
         return Overview()
     norm = doc.norm
-    subs = list(_SUB_ITEM.finditer(norm, sec.body_start, sec.end))
+    subs = _sub_items(norm, sec)
     blocks: list[tuple[str, int, int]] = []  # (heading, body start, body end)
     for i, m in enumerate(subs):
         block_end = subs[i + 1].start() if i + 1 < len(subs) else sec.end
@@ -86,5 +101,5 @@ def overview_intro(doc: Document, sec: Section | None) -> tuple[int, int] | None
     """Text of the overview before its first sub-item (often names the publishing channels)."""
     if sec is None:
         return None
-    first = _SUB_ITEM.search(doc.norm, sec.body_start, sec.end)
-    return (sec.body_start, first.start() if first else sec.end)
+    subs = _sub_items(doc.norm, sec)
+    return (sec.body_start, subs[0].start() if subs else sec.end)
