@@ -224,8 +224,8 @@ def extract_platforms(doc: Document, overview: Overview, intro: tuple[int, int] 
     for item in (overview.active_disclosure, overview.platforms):
         if item is not None:
             regions.append(item.span)
-    first = min((r[0] for r in regions), default=len(doc.norm))
-    own = _OWN_COPY.search(doc.norm, 0, first)
+    overview_start = min((r[0] for r in regions), default=len(doc.norm))
+    own = _OWN_COPY.search(doc.norm, 0, overview_start)
     if own is not None:
         regions.append(own.span())
     norm = doc.norm
