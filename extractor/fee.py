@@ -9,6 +9,7 @@ from .ingest import Document
 from .schema import Fee
 from .sections import Section
 
+_LONGEST = 200  # characters: a "sentence" longer than this is text whose full stops were lost
 _FEE_WORD = re.compile(r"处理费|收费通知|信息公开收费|收费")
 _FEE_NONE = re.compile(
     r"(?:未|没有|无|不)(?:产生|收取|发生|收)[^。;]{0,24}?(?:处理费|费用|收费)|(?:处理费|收费)[^。;]{0,8}?(?:为)?(?:0|零)(?:元|万元)?|"
@@ -43,6 +44,8 @@ def extract_fee(doc: Document, other: Section | None) -> Fee | None:
             sentence = norm[s:e]
             if "处理费" not in sentence and "收费通知" not in sentence and "信息公开" not in sentence:
                 continue
+            if e - s > _LONGEST and "处理费" not in sentence:
+                continue  # a crawler's run-on table ("行政事业性收费0…"), not a sentence about the fee
             amount = _FEE_AMOUNT.search(sentence)
             if amount is not None and amount.group(1) not in ("0", None):
                 digits, unit = amount.group(1), amount.group(2)
