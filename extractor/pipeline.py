@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, logs
 from .crosscheck import check_fee_stated, check_prose
+from .confidence import needs_model
 from .edition import is_pre_2019, pre_2019_findings
 from .errors import ConfigError, InputError, ModelError, NotAReportError
 from .ingest import Document
@@ -127,6 +128,9 @@ def _record(
         findings=findings,
         provenance=provenance,
         pre_2019=pre_2019,
+        needs_model=needs_model(
+            sections, content.problems, content.improvements, content.platforms, content.fee, content.formats
+        ),
     )
 
 

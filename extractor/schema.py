@@ -281,6 +281,11 @@ class Report(_Record):
         description="True for a report in the format used before 2019 (no standard tables 2-4): its tables are "
         "null by design, not missing.",
     )
+    needs_model: list[str] = Field(
+        default_factory=list,
+        description="Narrative parts the rules read with low confidence (problems, improvements, platforms, "
+        "info_processing_fee): a model can be asked for just these.",
+    )
 
 
 class ErrorInfo(_Record):
