@@ -100,7 +100,7 @@ _OWNER_AFTER = (
     ";",
 )
 _NOT_AN_OWNER = set(
-    "加强提升维护切实推进做开优规完建改落抓深拓充积注新一二三四五六对全各本我其该此将把向从为以由等的了是"
+    "加强提升维护切推进做开优规完建改落抓深拓充积注新一二三四五六对全各本我其该此将把向从为以由等的了是"
 )
 # Names that differ only by these words are one platform ("政府网站", "政府门户网站").
 _SAME_PLATFORM = re.compile(r"\s|门户|人民")

@@ -17,8 +17,8 @@ from time import perf_counter
 from typing import TYPE_CHECKING
 
 from . import __version__, logs
-from .crosscheck import check_fee_stated, check_prose
 from .confidence import needs_model
+from .crosscheck import check_fee_stated, check_prose
 from .edition import is_pre_2019, pre_2019_findings
 from .errors import ConfigError, InputError, ModelError, NotAReportError
 from .ingest import Document

@@ -35,7 +35,7 @@ _ANNOUNCES = re.compile(r"以下|如下|几个方面|加以改进|:$")
 # A section that opens with what was done about last year's problems ("针对2022年度工作报告中提到的问题…，2023年，
 # 我局着力…"): measures first, then this year's problems from the sentence that says what still exists.
 _LAST_YEAR = re.compile(
-    r"[ \t]*[^。;:\n]{0,6}?针对[^。;:\n]{0,30}?(?:上一?年度?|去年|\d{4}年度?)[^。;:\n]{0,30}?(?:问题|不足)"
+    r"\s*[^。;:\n]{0,6}?针对[^。;:\n]{0,30}?(?:上一?年度?|去年|\d{4}年度?)[^。;:\n]{0,30}?(?:问题|不足)"
 )
 _STILL = re.compile(r"(?:还|仍|也|但)[^。;:\n]{0,6}?存在")
 _SENTENCES = re.compile(r"[^。;:\n]+[。;:\n]?")

@@ -73,6 +73,8 @@ _INLINE_HEADING = re.compile(
     r"(?P<cn>[一二三四五六七八九十])、(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _INLINE_TITLES) + ")"
 )
 _LONG_LINE = 1000  # a line this long holds several sections: a crawler's run-on article
+# A standard title at a line start with the section's text run on after it ("五、存在的主要问题及改进情况（一）…").
+_RUNIN_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?" + _INLINE_HEADING.pattern, re.M)
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SPACES = re.compile(r"\s+")
@@ -102,6 +104,10 @@ def _heading_candidates(norm: str) -> list[tuple[int, int, str, int | None]]:
         key = _classify(title)
         if key is not None:
             found[m.start()] = (m.start(), m.start(4) + len(title), key, number)
+    for m in _RUNIN_HEADING.finditer(norm):
+        key = m.lastgroup
+        if m.start() not in found and key is not None and key != "cn":
+            found[m.start()] = (m.start(), m.end(), key, _NUMERALS.get(m.group("cn")))
     for m in _MARKDOWN_HEADING.finditer(norm) if "#" in norm else ():
         if m.start() not in found:
             key = _classify(m.group(1))
