@@ -43,7 +43,7 @@ def test_blank_reading_sees_a_row_a_vanished_blank_explains() -> None:
 def test_resolve_settles_by_the_column_sums_and_says_when_nothing_adds_up() -> None:
     cols = ("a", "total")
     fixed = {"sum": {"a": 12, "total": 14}, "other": {"a": 1, "total": 1}}
-    options = {"part": [[1, 13], [11, 13]]}
+    options: dict[str, list[list[int | float | None]]] = {"part": [[1, 13], [11, 13]]}
     assert glued.resolve(fixed, options, cols, [(("sum",), ("part", "other"))], {}) == {"part": 1}
     assert (
         glued.resolve({**fixed, "sum": {"a": 99, "total": 14}}, options, cols, [(("sum",), ("part", "other"))], {})
