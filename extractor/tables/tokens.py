@@ -181,6 +181,11 @@ def _cell_tokens(
             kind = _kind(stripped)
         if kind == EMPTY:
             tokens.append(_new(Token, (EMPTY, "", cell_start, cell_start, line_no, how)))
+        elif kind == SPLIT and how == PIPE and all(_VALUE.fullmatch(p) for p in stripped.split()):
+            # "| 4 1 |": one pipe cell holding numbers only is a number OCR broke (41), or cells run together
+            # while the row has blanks; either way its cells cannot be told.
+            lead = cell_start + cell.index(stripped)
+            tokens.append(_new(Token, (GARBLED, stripped, lead, lead + len(stripped), line_no, how)))
         elif kind == SPLIT:
             _split_tokens(norm, cell_start, cell_start + len(cell), line_no, how, tokens, False)
         else:
