@@ -39,15 +39,18 @@ _KIND_PATTERNS: tuple[tuple[PlatformKind, str], ...] = (
     (
         "other",
         r"广播电视台|广播电视|电视广播|广播|电视台|电视|报纸|报刊|政府公报|新闻发布会|两馆|"
-        r"《[^》\n]{1,12}(?:报|刊)》"
-        r"|(?:(?<=[、,。;:\s“在])|(?<=对接|通过|利用|借助|依托))[\u4e00-\u9fff]{2,4}(?:时报|日报|晚报)",
+        r"《[^》\n]{1,12}(?:报|刊)》",
     ),
 )
 _KINDS: dict[str, PlatformKind] = {kind: kind for kind, _ in _KIND_PATTERNS}
 _PLATFORM = re.compile(
     # The look-ahead on first characters lets the regex engine skip most positions cheaply.
-    "(?=[\u4e00-\u9fff《LA1])(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KIND_PATTERNS) + ")"
+    "(?=[便政为党信公查档图村宣电L微抖快今头视新自社客A移小门网服热咨1广报两《])(?:"
+    + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KIND_PATTERNS)
+    + ")"
 )
+# A newspaper named without 《》 ("对接平潭时报、广播电视台"): after a delimiter or a verb, so not "及时报送".
+_PAPER = re.compile(r"(?<=[、,。;:\s“在接过用助托])[\u4e00-\u9fff]{2,4}(?:时报|日报|晚报)")
 _GENERIC = {"网站", "信息公开平台", "政务公开平台", "新媒体", "电视"}  # a channel only when owned or listed
 # A quoted account or site name: “平潭发布”公众号 (quotes kept: the suffix names the kind), “沁水县人民政府网”.
 _QUOTED = re.compile(
@@ -65,7 +68,7 @@ _QUOTED_KIND: tuple[tuple[str, PlatformKind], ...] = (
     ("平台", "website"),
 )
 # A list of channels: items joined by 、 (the last maybe by 和/及/与), closed by 等 or the end of the clause.
-_LIST = re.compile(r"[^、,。;:\n()“”]{1,24}(?:、[^、,。;:\n()]{1,24})+")
+_CLAUSE = re.compile(r"[^,。;:\n()“”]+")  # a clause; one holding 、 is a list
 _LEAD = re.compile(
     r".*(?:通过|依托|利用|借助|发挥|运用|用好|在|依靠|及时在|采取|对接|登录|关注|向|涵盖|包括|包含|开设|设立)"
 )
@@ -117,7 +120,9 @@ class _Found:
 
 def _kind_of(text: str) -> PlatformKind | None:
     m = _PLATFORM.search(text)
-    return _KINDS[m.lastgroup] if m is not None and m.lastgroup else None
+    if m is not None and m.lastgroup:
+        return _KINDS[m.lastgroup]
+    return "other" if "报" in text and _PAPER.search("、" + text) else None
 
 
 def _list_items(
@@ -127,9 +132,11 @@ def _list_items(
     counts when most of its items are channels, each ending with its channel word (its noun)."""
     found: list[_Found] = []
     seen: list[tuple[int, int]] = []
-    for m in _LIST.finditer(norm, start, end):
-        if any(ts <= m.start() < te for ts, te in titles):
+    for m in _CLAUSE.finditer(norm, start, end):
+        if "、" not in m.group() or any(ts <= m.start() < te for ts, te in titles):
             continue
+        if _PLATFORM.search(norm, m.start(), m.end()) is None and "报" not in m.group():
+            continue  # no channel word at all: not a list of channels (the common case, checked cheaply)
         pieces, closed = _split_list(norm, m.start(), m.end())
         seen.append((m.start(), m.end()))
         items = [_item_span(norm, s, e, tail=not closed and i == len(pieces) - 1) for i, (s, e) in enumerate(pieces)]
@@ -166,17 +173,24 @@ def _split_list(norm: str, start: int, end: int) -> tuple[list[tuple[int, int]],
     return split, closed
 
 
+def _channels(norm: str, start: int, end: int) -> list[tuple[int, int, PlatformKind]]:
+    """Channel words in the range, in order: platform words, and newspapers named without 《》."""
+    found = [(m.start(), m.end(), _KINDS[m.lastgroup or "other"]) for m in _PLATFORM.finditer(norm, start, end)]
+    if norm.find("报", start, end) >= 0:
+        found += [(m.start(), m.end(), "other") for m in _PAPER.finditer(norm, start, end)]
+        found.sort()
+    return found
+
+
 def _item_span(norm: str, start: int, end: int, tail: bool) -> tuple[int, int]:
     """An item as printed, up to the end of its last channel word; (start, start) when it is no channel item:
     no channel word, or words after it (only the list's last item, with no 等, may trail a verb)."""
-    last = None
-    for m in _PLATFORM.finditer(norm, start, end):
-        last = m
+    found = _channels(norm, start, end)
     while start < end and norm[start] in " \t":
         start += 1
-    if last is None or (not tail and norm[last.end() : end].strip(' \t”"')):
+    if not found or (not tail and norm[found[-1][1] : end].strip(' \t”"')):
         return start, start
-    return start, last.end()
+    return start, found[-1][1]
 
 
 def _owner_start(norm: str, region_start: int, s: int) -> int:
@@ -192,16 +206,15 @@ def _owner_start(norm: str, region_start: int, s: int) -> int:
 def _standalone(norm: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[_Found]:
     """Channel words outside lists and quotes: owned, and not generic, inside a title or after 等."""
     found: list[_Found] = []
-    for m in _PLATFORM.finditer(norm, start, end):
-        s = m.start()
+    for first, last, kind in _channels(norm, start, end):
+        s = first
         if any(ts <= s < te for ts, te in taken) or norm[s - 1 : s] == "等":
             continue
-        kind = _KINDS[m.lastgroup or "other"]
         if kind in _OWNED_KINDS:
             s = _owner_start(norm, start, s)
-        if s == m.start() and m.group() in _GENERIC:
+        if s == first and norm[first:last] in _GENERIC:
             continue
-        found.append(_Found(s, m.end(), kind))
+        found.append(_Found(s, last, kind))
     return found
 
 

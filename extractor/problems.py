@@ -17,7 +17,8 @@ from .sections import Section
 
 _ENUM_PREFIX = r"(?P<enum>[(][一二三四五六七八九十][)]|[一二三四五六七八九十][、.]|\d{1,2}[、.])?[ \t]*"
 _PART_HEADING = re.compile(
-    r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?" + _ENUM_PREFIX + r"(?:"
+    # the look-ahead on the first character lets the engine skip most positions cheaply
+    r"(?=[ \t#*(一二三四五六七八九十\d上下今存主问改整的])[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?" + _ENUM_PREFIX + r"(?:"
     r"(?P<improve>(?:上一?年度?(?:存在)?(?:的)?问题)?(?:的)?(?:改进|整改)(?:情况|措施|举措|方向|计划|工作)"
     r"|下一步(?:工作|整改|改进)?(?:打算|计划|思路|措施|安排|工作)?|今后(?:工作)?(?:的)?(?:打算|计划|方向))"
     r"|(?P<problem>存在的?(?:主要)?(?:问题|不足)(?:和不足|及不足)?|主要问题|问题和不足|问题与不足))"

@@ -104,7 +104,7 @@ def _heading_candidates(norm: str) -> list[tuple[int, int, str, int | None]]:
         key = _classify(title)
         if key is not None:
             found[m.start()] = (m.start(), m.start(4) + len(title), key, number)
-    for m in _RUNIN_HEADING.finditer(norm):
+    for m in _RUNIN_HEADING.finditer(norm) if len({f[2] for f in found.values()}) < 6 else ():
         key = m.lastgroup
         if m.start() not in found and key is not None and key != "cn":
             found[m.start()] = (m.start(), m.end(), key, _NUMERALS.get(m.group("cn")))

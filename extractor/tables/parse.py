@@ -116,7 +116,7 @@ def _table2_format(groups: list[Group], rows: Rows) -> tuple[Format | None, str]
 
 def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
     groups, is_run, tails = _region(doc, start, end)
-    groups = settle_tails(groups, bool(tails))
+    groups = settle_tails(groups, tails)
     out = ParsedTable(None, None)
     rows = match_rows(groups, _T2, out)
     fmt, header = _table2_format(groups, rows)
@@ -149,8 +149,10 @@ _T3_2019_WORDS = re.compile(r"其他(?:处.|.理)")  # (六)其他处理, one ch
 def _table3_format(groups: list[Group], rows: Rows) -> Format | None:
     """From the result-row labels the table prints, blank or not: (六)其他处理 in three rows (2021) or one
     (2019). All label text counts: in flattened text a blank row's label runs into the next row's."""
+    if rows.keys() & _T3_2021_LABELS:
+        return "2021"
     labels = "".join(g.label_text for g in groups)
-    if rows.keys() & _T3_2021_LABELS or _T3_2021_WORDS.search(labels):
+    if _T3_2021_WORDS.search(labels):
         return "2021"
     if "other_handling" in rows or _T3_2019_WORDS.search(labels):
         return "2019"
@@ -163,7 +165,7 @@ def parse_table3(
     """``stated``: gives the numbers the prose states for table-3 cells ("results_total.total" -> 69); called
     only to settle glued digit runs that split several ways."""
     groups, is_run, tails = _region(doc, start, end)
-    groups = settle_tails(groups, bool(tails))
+    groups = settle_tails(groups, tails)
     if is_run:
         groups = split_blank_rows(groups, _T3)
     out = ParsedTable(None, None)
@@ -281,11 +283,12 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
     if "行政复议" not in header or not ("行政诉讼" in header or "起诉" in header):
         out.problems.append(TableProblem(S1.id, "warning", "table4: no 行政复议/行政诉讼 header was found", "table4"))
         return out
-    if _table4_rowwise(settle_tails(raw, bool(tails)), out, doc):
+    if _table4_rowwise(settle_tails(raw, tails), out, doc):
         return out
     n = len(TABLE4_BLOCKS) * len(TABLE4_COLUMNS)
-    # A lone number row shows no convention for its end piece: the one reading that gives n cells wins.
-    ways = [tails] if tails is not None else [False, True]
+    # A lone number row shows no convention for its end piece: unless a row proved it, the reading that gives n
+    # cells wins (None: no pipe at all).
+    ways: list[bool | None] = [True] if tails else [None] if tails is None else [False, True]
     taken = None
     values: tuple[Token, ...] = ()
     for as_cells in ways:

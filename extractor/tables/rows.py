@@ -96,9 +96,12 @@ def match_rows(groups: list[Group], matcher: RowMatcher, out: ParsedTable, blank
             rows.setdefault(key, []).append(g)
     order = matcher.order
     for i, g in enumerate(groups):
-        blank_row = bool(g.values) and g.values[-1].delimited > 0  # a tab/pipe row printed all blank
-        if hits[i] is not None or not g.labels or not (g.n_values or blank_row):
+        if hits[i] is not None or not g.labels:
             continue
+        if not g.n_values:  # a tab/pipe row printed all blank, if its label is numbered ("(六)其他处里")
+            last = g.labels[-1].text
+            if not (g.values and g.values[-1].delimited > 0 and strip_enumerator(last) != last.replace(" ", "")):
+                continue
         before = next((hits[j] for j in range(i - 1, -1, -1) if hits[j] in order), None)
         after = next((hits[j] for j in range(i + 1, len(groups)) if hits[j] in order), None)
         lo = order.index(before) + 1 if before else 0
@@ -115,9 +118,11 @@ def match_rows(groups: list[Group], matcher: RowMatcher, out: ParsedTable, blank
     return rows
 
 
-def settle_tails(groups: list[Group], as_cells: bool) -> list[Group]:
+def settle_tails(groups: list[Group], as_cells: bool | None) -> list[Group]:
     """Pipe rows' end pieces: dropped (a trailing pipe), or kept as blank last cells ("a | b | " joined with
-    ' | ', seen in crawler text)."""
+    ' | ', seen in crawler text). None: the region has no pipe, so no end piece."""
+    if as_cells is None:
+        return groups
     out = []
     for g in groups:
         if g.values and any(t.delimited == PIPE_TAIL for t in g.values):
@@ -263,10 +268,20 @@ class Filler:
         self.out.problems.append(TableProblem(S2.id, severity, f"{self.table}: {message}", f"{self.table}.{key}", span))
 
     def row(self, key: str, cols: tuple[str, ...], vals: list[Token]) -> dict[str, Cell]:
-        units = self.units
-        return {
-            col: cell(self.doc, tok, units.get(col) if units else None) for col, tok in zip(cols, vals, strict=True)
-        }
+        """The row's cells (``cell`` inlined: this runs for every cell of every report)."""
+        units, text, parsed = self.units, self.doc.text, PARSED_VALUES
+        out: dict[str, Cell] = {}
+        for col, tok in zip(cols, vals, strict=True):
+            if tok.kind == EMPTY:
+                out[col] = {"value": None, "raw": "", "span": (tok.start, tok.start)}
+                continue
+            value, printed_unit = parsed.get(tok.text) or parse_value(tok.text)
+            c: Cell = {"value": value, "raw": text[tok.start : tok.end], "span": (tok.start, tok.end)}
+            unit = printed_unit or (units.get(col) if units else None)
+            if unit:
+                c["unit"] = unit
+            out[col] = c
+        return out
 
     def split_glued(self, key: str, cols: tuple[str, ...], g: Group) -> None:
         """A row of crawler text whose digits ran together: its splits that fit the row identity are kept in

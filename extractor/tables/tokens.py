@@ -172,6 +172,9 @@ def _cell_tokens(
             off += len(cells[0]) + 1
             cells = cells[1:]
     kinds_get = _KIND.get
+    append = tokens.append
+    new = _new
+    has_value = False
     for cell in cells:
         cell_start = off
         off += len(cell) + 1
@@ -180,21 +183,23 @@ def _cell_tokens(
         if kind is None:
             kind = _kind(stripped)
         if kind == EMPTY:
-            tokens.append(_new(Token, (EMPTY, "", cell_start, cell_start, line_no, how)))
+            append(new(Token, (EMPTY, "", cell_start, cell_start, line_no, how)))
         elif kind == SPLIT and how == PIPE and all(_VALUE.fullmatch(p) for p in stripped.split()):
             # "| 4 1 |": one pipe cell holding numbers only is a number OCR broke (41), or cells run together
             # while the row has blanks; either way its cells cannot be told.
             lead = cell_start + cell.index(stripped)
-            tokens.append(_new(Token, (GARBLED, stripped, lead, lead + len(stripped), line_no, how)))
+            append(new(Token, (GARBLED, stripped, lead, lead + len(stripped), line_no, how)))
         elif kind == SPLIT:
             _split_tokens(norm, cell_start, cell_start + len(cell), line_no, how, tokens, False)
+            has_value = True
         else:
             lead = cell_start if stripped is cell else cell_start + cell.index(stripped)
-            tokens.append(_new(Token, (kind, stripped, lead, lead + len(stripped), line_no, how)))
+            append(new(Token, (kind, stripped, lead, lead + len(stripped), line_no, how)))
+            has_value = has_value or kind == VALUE
     if width and len(cells) < width:
         return [t._replace(kind=GARBLED) if t.kind == EMPTY else t for t in tokens]
-    if tail >= 0 and any(t.kind == VALUE for t in tokens):
-        tokens.append(_new(Token, (EMPTY, "", tail, tail, line_no, PIPE_TAIL)))
+    if tail >= 0 and has_value:
+        append(new(Token, (EMPTY, "", tail, tail, line_no, PIPE_TAIL)))
     return tokens
 
 
@@ -235,7 +240,9 @@ def tokenize(norm: str, start: int, end: int) -> list[list[Token]]:
             else:
                 _split_tokens(norm, line_start, line_start + len(line), line_no, FLAT, tokens, glued)
         if tokens:
-            _fix_enumerators(tokens, lines)
+            head = tokens[0]
+            if (head.kind == VALUE and not head.delimited) or (head.kind == LABEL and head.text[0] in ".、)"):
+                _fix_enumerators(tokens, lines)
             lines.append(tokens)
     return lines
 
