@@ -94,13 +94,16 @@ def bench_model(base: Path, n: int, latency: float, workers: int) -> None:
         args = ["--backend", "llm", "--base-url", base_url, "--model", "test-model", "--no-cache"]
         wall, _ = _extract(only, base / "model.jsonl", *args, "--workers", str(workers))
         with urllib.request.urlopen(base_url + "/stats") as resp:
-            requests = json.load(resp)["requests"]
+            stats = json.load(resp)
     finally:
         server.terminate()
     ideal = workers / latency
+    requests, busy = stats["requests"], stats["busy_s"]
     print(
-        f"model path: {n} documents, {requests} requests in {wall:.1f} s (whole command) at {latency} s latency, "
-        f"{workers} workers: {requests / wall:.1f} requests/s of an ideal {ideal:.0f} = {requests / wall / ideal:.2f}"
+        f"model path: {n} documents, {requests} requests at {latency} s latency, {workers} workers: "
+        f"{requests / busy:.1f} requests/s of an ideal {ideal:.0f} = {requests / busy / ideal:.3f} while requests "
+        f"ran ({busy:.1f} s, first request to last answer); whole command {wall:.1f} s = "
+        f"{requests / wall / ideal:.2f} (start-up and reading included)"
     )
 
 

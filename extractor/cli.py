@@ -20,6 +20,7 @@ from .batch_view import Outcome, Summary
 from .cli_extract import add_compact_options, add_extract_options, compact_command, extract_command, print_summary
 from .console import print_error, print_note, stderr_console
 from .errors import ConfigError, ExtractorError, RecordError, UsageError
+from .llm.defaults import timeout_help
 from .pipeline import revalidate
 from .records import latest_records
 from .review.commands import add_parsers as add_review_parsers
@@ -94,7 +95,7 @@ def _model_options(p: argparse.ArgumentParser) -> None:
         "both: compare and report disagreements",
     )
     p.add_argument("--prompts", help="prompt folder (default: prompts/ of this checkout)")
-    p.add_argument("--timeout", type=float, help="seconds to wait for one model answer (default 180; local 900)")
+    p.add_argument("--timeout", type=float, help=timeout_help())
 
 
 def model_stage(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -117,6 +118,7 @@ def model_stage(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         rpm=getattr(args, "rpm", None),
         timeout=args.timeout,
         max_in_flight=getattr(args, "workers", None),
+        prices=getattr(args, "prices", None),
     )
 
 

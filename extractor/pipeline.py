@@ -184,7 +184,8 @@ def file_sha256(path: Path) -> str | None:
 
 def _failure(doc_id: str, source: Source, exc: Exception, message: str, retry: bool) -> FailureRecord:
     error = ErrorInfo(type=type(exc).__name__, message=redact(message), retry=retry)
-    return FailureRecord(doc_id=doc_id, source=source, error=error)
+    usage = getattr(exc, "usage", None)  # what the model calls cost before the failure
+    return FailureRecord(doc_id=doc_id, source=source, error=error, usage=usage if isinstance(usage, Usage) else None)
 
 
 def extract_path(
