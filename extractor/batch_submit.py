@@ -139,7 +139,7 @@ class Run:
     progress: Callable[[], Progress]
     options: BatchOptions
     budget: Budget | None = None
-    notes: list[str] = field(default_factory=list)
+    say: Callable[[str], None] = print  # where batches' news goes as it happens (stderr)
     spent: float = 0.0  # estimated cost of the requests this run submitted
 
     def __post_init__(self) -> None:
@@ -187,7 +187,7 @@ class Run:
                 counts = info.get("request_counts") or {}
                 if not self.options.wait:  # (a waiting run says where things stand when they end)
                     done = counts.get("completed", 0)
-                    self.notes.append(f"batch {batch.id}: {status}, {done} of {batch.requests} requests done")
+                    self.say(f"batch {batch.id}: {status}, {done} of {batch.requests} requests done")
                 continue
             self._collect_ended(batch.id, status, info)
 
@@ -212,7 +212,7 @@ class Run:
         row = self.manifest.collect(batch_id, status, answers, failures, malformed, otherwise)
         again = f"; {row.failed} to submit again" if row.failed else ""
         bad = f" ({row.malformed} result lines malformed)" if row.malformed else ""
-        self.notes.append(f"batch {batch_id}: {status}, {row.answered} of {row.requests} answered{bad}{again}")
+        self.say(f"batch {batch_id}: {status}, {row.answered} of {row.requests} answered{bad}{again}")
 
     def _submit(self, answers: Answers, total: Summary) -> int:
         """The wanted requests as new batches, whole documents in input order, until the budget would pass;
@@ -223,6 +223,7 @@ class Run:
         chosen: list[tuple[str, Wanted]] = []
         cost = 0.0
         for index, group in enumerate(groups.values()):
+            group.sort(key=lambda item: item[0])  # a document's requests were asked at once: a stable order
             group_cost = sum(self._estimate(w.request) for _, w in group)
             if self.budget is not None and self.spent + cost + group_cost > self.budget.limit:
                 left = sum(answers.waiting(s) for s in list(groups)[index:])
@@ -238,7 +239,7 @@ class Run:
     def _over_budget(self, left: int, cost: float) -> None:
         assert self.budget is not None
         self.budget.stopped = True
-        self.notes.append(
+        self.say(
             f"budget {money(self.budget.limit, self.budget.currency)}: {left} documents not submitted, as they "
             f"would take the estimate past it (this run: {money(self.spent + cost, self.budget.currency)} at "
             "batch prices); re-run with a larger --budget to submit them"
@@ -259,9 +260,7 @@ class Run:
             names.append(str(batch["id"]))
         price = self.stage.llm.price
         estimate = f", estimated {money(cost, price.currency)} at batch prices" if price is not None else ""
-        self.notes.append(
-            f"submitted {len(chosen)} requests in {len(names)} batch(es) ({', '.join(names)}){estimate}"
-        )
+        self.say(f"submitted {len(chosen)} requests in {len(names)} batch(es) ({', '.join(names)}){estimate}")
 
     def _estimate(self, request: wire.Request) -> float:
         """A request's expected cost at batch prices: the prompt by its size, the answer as the mean of the
@@ -277,7 +276,6 @@ class Run:
         time.sleep(self.options.poll_s)
 
     def _finish(self, total: Summary, running: int) -> Summary:
-        total.notes.extend(self.notes)
         if total.waiting:
             total.notes.append(
                 f"{total.waiting} documents wait for provider batches; re-run the same command to collect them "

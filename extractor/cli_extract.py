@@ -155,7 +155,8 @@ def extract_command(
         from .batch_submit import Run
 
         with RecordFile(Path(args.output)) as out:
-            summary = Run(found.files, out, stage, plan, ids, progress, _batch_options(args), budget)()
+            say = (lambda message: None) if args.quiet else (lambda message: print_note(err, message))
+            summary = Run(found.files, out, stage, plan, ids, progress, _batch_options(args), budget, say)()
     else:
         with RecordFile(Path(args.output)) as out:
             known = scan(out.path)

@@ -124,3 +124,25 @@ def test_main_extract_into_a_closed_pipe_stops_quietly() -> None:
         f'{sys.executable} -c "{code}" | head -c 20', shell=True, capture_output=True, text=True, timeout=60
     )
     assert len(proc.stdout) == 20 and "Traceback" not in proc.stderr
+
+
+def test_main_timeout_help_states_what_each_backend_waits(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from extractor.llm import local
+    from extractor.llm.setup import build_stage
+
+    assert main(["extract", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    said = re.search(r"--timeout TIMEOUT .*?\(default (\d+); --backend local (\d+)\)", text)
+    assert said is not None, text
+    hosted = build_stage("llm", model="m", base_url="http://127.0.0.1:9/v1")
+    monkeypatch.setattr(local, "start", lambda **_: {"model": "q", "port": 9, "pid": 1})
+    bundled = build_stage("local")
+    assert hosted is not None and bundled is not None
+    assert (hosted.llm.config.timeout, bundled.llm.config.timeout) == (float(said[1]), float(said[2]))
+    assert hosted.llm.openai.timeout == float(said[1])  # what the HTTP client is given, not only the config
+    chosen = build_stage("local", timeout=42.0)
+    assert chosen is not None and chosen.llm.config.timeout == 42.0 == chosen.llm.openai.timeout

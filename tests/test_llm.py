@@ -132,6 +132,8 @@ class _StandIn:
 
     def complete(self, prompt: RenderedPrompt, response_model: type[BaseModel], **limits: int) -> BaseModel:
         self.usage.calls += 1
+        if prompt.name not in self.answers:
+            raise ModelError(f"no answer for {prompt.name}")
         return self.answers[prompt.name]
 
 
@@ -205,3 +207,24 @@ def test_model_stage_both_reports_where_model_and_parse_disagree() -> None:
     l1 = [f for f in report.findings if f.rule == "L1"]
     assert [(f.cells[0].path, f.expected, f.found) for f in l1] == [("table3.granted.total", 0, 4)]
     assert report.table3 is not None and report.table3["granted"]["total"]["value"] == 0  # the parse is kept
+
+
+def test_model_stage_a_row_given_twice_is_neither_used_nor_compared() -> None:
+    from extractor.llm.models import Table3Out, Table3RowOut
+
+    zeros = [0.0] * 7
+    rows = [
+        Table3RowOut(row="granted", values=[*zeros[:6], 4.0]),  # the parse reads 0: it would disagree
+        Table3RowOut(row="granted", values=[None] * 7),
+        Table3RowOut(row="new_received", values=zeros),
+    ]
+    answers = {
+        "narrative": NarrativeOut(problems=[], improvements=[]),
+        "overview": OverviewOut(publishing_platforms=[]),
+        "table3": Table3Out(rows=rows),
+    }
+    stage = ModelStage(_StandIn(answers), tables="both")  # type: ignore[arg-type]
+    report, _ = _extract("000_709a8d8ff7e18c17", stage)  # 000's tables parse; only table 3 gets an answer
+    assert not [f for f in report.findings if f.rule == "L1"]  # the parse's 0 is not compared with either copy
+    twice = [f.message for f in report.findings if f.rule == "L3" and "twice" in f.message]
+    assert twice == ["table3.granted: the model's row appears twice; not used"]

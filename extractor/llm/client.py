@@ -213,7 +213,9 @@ class LLM:
         )
         self.usage = Usage(cost=0.0 if price else None, currency=price.currency if price else None)
 
-    def request(self, prompt: RenderedPrompt, response_model: type[BaseModel], max_tokens: int | None = None) -> wire.Request:
+    def request(
+        self, prompt: RenderedPrompt, response_model: type[BaseModel], max_tokens: int | None = None
+    ) -> wire.Request:
         return wire.build(
             self.config.model,
             self.config.mode,

@@ -93,10 +93,13 @@ def load_prices(extra: Path | None = None) -> dict[str, Price]:
 
 
 def price_for(model: str, table: dict[str, Price]) -> Price | None:
-    """The entry for ``model``: its own, else the longest entry it is a dated snapshot of (``NAME-…``)."""
+    """The entry for ``model``: its own, else the entry it is a dated snapshot of (``NAME-2024-07-18``,
+    ``NAME-0613``); another variant (``NAME-audio-preview``) may cost otherwise and has no price."""
     if model in table:
         return table[model]
-    prefixes = [name for name in table if model.startswith(name + "-")]
+    prefixes = [
+        name for name in table if model.startswith(name + "-") and model[len(name) + 1 : len(name) + 2].isdigit()
+    ]
     return table[max(prefixes, key=len)] if prefixes else None
 
 
