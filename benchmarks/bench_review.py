@@ -146,7 +146,7 @@ def main() -> int:
             f"index in headless Chromium: first render {browser['index_load_ms']:.0f} ms, rule filter "
             f"{browser['filter_ms']:.0f} ms, sort {browser['sort_ms']:.0f} ms"
         )
-        results["browser"] = browser  # type: ignore[assignment]
+        results["browser"] = browser
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

@@ -75,16 +75,12 @@ class Plan:
     verbose: bool = False
 
 
-def _finish(record: Report | FailureRecord, config: str) -> Outcome:
-    if isinstance(record, FailureRecord):
-        record.config = config
-    else:
-        record.provenance.config = config
+def _finish(record: Report | FailureRecord) -> Outcome:
     return Outcome.of(record, record.model_dump_json())
 
 
 def _rules_job(item: InputFile, doc_id: str, plan: Plan) -> Outcome:
-    return _finish(extract_path(item, doc_id, None, plan.limits), plan.config)
+    return _finish(extract_path(item, doc_id, None, plan.limits, config=plan.config))
 
 
 def _read_job(path: Path, limits: Limits) -> Document:
@@ -226,7 +222,7 @@ def _remote_reader(procs: Executor) -> Callable[[Path, Limits], Document]:
 def _model_job(
     item: InputFile, doc_id: str, stage: ModelStage | None, plan: Plan, reader: Callable[[Path, Limits], Document]
 ) -> Outcome:
-    return _finish(extract_path(item, doc_id, stage, plan.limits, reader=reader), plan.config)
+    return _finish(extract_path(item, doc_id, stage, plan.limits, reader=reader, config=plan.config))
 
 
 def _drain(

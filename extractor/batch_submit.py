@@ -32,12 +32,13 @@ from .ingest import Document
 from .inputs import DocIds, InputFile
 from .llm import wire
 from .llm.batchapi import ENDED, FileLimits, Provider, read_results, request_line, split
+from .llm.client import LLM
 from .llm.extract import ModelStage
 from .llm.pricing import money
 from .outfile import RecordFile, scan
 from .redact import safe_url
-from .schema import Report
 from .sections import Section
+from .stages import ModelAdditions, Narrative, Tables
 
 T = TypeVar("T", bound=BaseModel)
 MAX_TRIES = 3  # batches a request may fail in before it is asked live
@@ -121,10 +122,11 @@ class BatchStage(ModelStage):
 
     answers: Answers | None = field(default=None, compare=False)
 
-    def run(self, doc: Document, sections: dict[str, Section], report: Report) -> None:
-        super().run(doc, sections, report)
-        if self.answers is not None and self.answers.document_waits(report.source.sha256 or ""):
-            raise BatchWaiting(f"{report.source.path}: waits for a provider batch")
+    def run(self, doc: Document, sections: dict[str, Section], tables: Tables, narrative: Narrative) -> ModelAdditions:
+        additions = super().run(doc, sections, tables, narrative)
+        if self.answers is not None and self.answers.document_waits(doc.sha256 or ""):
+            raise BatchWaiting(f"{doc.path}: waits for a provider batch")
+        return additions
 
 
 @dataclass
@@ -143,8 +145,10 @@ class Run:
     spent: float = 0.0  # estimated cost of the requests this run submitted
 
     def __post_init__(self) -> None:
-        self.manifest = Manifest(manifest_path(self.out.path), safe_url(self.stage.llm.config.base_url) or "default")
-        self.provider = Provider(self.stage.llm)
+        assert isinstance(self.stage.llm, LLM), "provider batches need the real client"
+        self.llm: LLM = self.stage.llm
+        self.manifest = Manifest(manifest_path(self.out.path), safe_url(self.llm.config.base_url) or "default")
+        self.provider = Provider(self.llm)
 
     def __call__(self) -> Summary:
         total = Summary()
@@ -167,8 +171,8 @@ class Run:
     def _pass(self, answers: Answers) -> Summary:
         """Every document not yet recorded, in order, one at a time (no call is made but re-asks, so order
         costs nothing and makes the submission follow the input's order)."""
-        stage = BatchStage(self.stage.llm, self.stage.prompts_dir, self.stage.tables, answers)
-        self.stage.llm.collected = answers
+        stage = BatchStage(self.llm, self.stage.prompts_dir, self.stage.tables, answers)
+        self.llm.collected = answers
         try:
             known = scan(self.out.path)
             for name, entry in known.items():
@@ -176,7 +180,7 @@ class Run:
             plan = replace(self.plan, jobs=1, workers=1)
             return run_batch(self.files, self.out, stage, plan, known, self.ids, self.progress())
         finally:
-            self.stage.llm.collected = None
+            self.llm.collected = None
 
     def _collect(self) -> None:
         for batch in self.manifest.in_flight():
@@ -258,19 +262,20 @@ class Run:
             self.manifest.add_batch(batch, [(cid, tasks[cid]) for cid, _ in group], share)
             self.spent += share
             names.append(str(batch["id"]))
-        price = self.stage.llm.price
+        price = self.llm.price
         estimate = f", estimated {money(cost, price.currency)} at batch prices" if price is not None else ""
         self.say(f"submitted {len(chosen)} requests in {len(names)} batch(es) ({', '.join(names)}){estimate}")
 
     def _estimate(self, request: wire.Request) -> float:
         """A request's expected cost at batch prices: the prompt by its size, the answer as the mean of the
         collected answers to the same task (a quarter of the token cap until there is one)."""
-        price = self.stage.llm.price
+        price = self.llm.price
         if price is None:
             return 0.0
         answer = self.manifest.completion_tokens(request.task)
         expected = answer if answer is not None else request.max_tokens / 4
-        return price.cost(wire.estimate_prompt_tokens(request.body), int(expected), batched=True)
+        cost: float = price.cost(wire.estimate_prompt_tokens(request.body), int(expected), batched=True)
+        return cost
 
     def _wait(self) -> None:
         time.sleep(self.options.poll_s)

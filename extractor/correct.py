@@ -19,7 +19,7 @@ from typing import IO
 from .errors import RecordError, UsageError
 from .pipeline import revalidate
 from .records import latest_lines, latest_records
-from .schema import Cell, CellCorrection, FailureRecord, Formats, Report, TableData
+from .schema import Cell, CellCorrection, FailureRecord, Formats, Report, Table
 from .spec import TABLE2_COLUMNS, TABLE3_COLUMNS_WITH_SUBTOTAL, TABLE3_ROWS, TABLE4_BLOCKS, TABLE4_COLUMNS
 
 HEADER = ("doc_id", "path", "value", "note")
@@ -134,7 +134,7 @@ def _check_path(c: Correction, report: Report) -> str | None:
     row, _, col = rest.partition(".")
     if table not in ("table2", "table3", "table4") or not row or not col or "." in col:
         return f"{c.where}: path {c.path!r} is not a cell; write table.row.column, e.g. table3.granted.total"
-    data: TableData | None = getattr(report, table)
+    data: Table[Cell] | None = getattr(report, table)
     allowed = _allowed(table, report.format)
     if data is None or not allowed:
         return (
@@ -156,7 +156,7 @@ def _suggest(key: str, keys: list[str]) -> str:
 def _apply_one(report: Report, c: Correction) -> tuple[bool, Number | None]:
     """Set the cell: (whether it changed, the value it had)."""
     table, row, col = c.path.split(".")
-    data: TableData = getattr(report, table)
+    data: Table[Cell] = getattr(report, table)
     cells = data.setdefault(row, {})
     old: Cell | None = cells.get(col)
     if old is not None and old["value"] == c.value:

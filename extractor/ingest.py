@@ -46,6 +46,16 @@ def normalise(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What a saved web page says about itself, outside the report's text (readers/pagemeta.py)."""
+
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    source: str | None = None  # the publisher named (ContentSource, 来源)
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A decoded report: ``text`` is what spans index, ``norm`` is what parsers read."""
 
@@ -57,6 +67,7 @@ class Document:
     nbytes: int
     pages: tuple[tuple[int, int], ...] | None = None  # PDF: [start, end) of each page in ``text``
     replaced: tuple[int, ...] = ()  # byte offsets of invalid bytes decoded as U+FFFD (a few, in a UTF-8 file)
+    meta: PageMeta | None = None  # HTML: the page's own title, date, publisher and address
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>") -> Document:

@@ -11,9 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from . import types
 from .errors import UsageError
 from .records import is_records_file, latest_records, parse_record, read_lines
-from .schema import Cell, FailureRecord, Report, TableData
+from .schema import Cell, FailureRecord, Report
 from .spec import (
     TABLE2_COLUMN_LABELS,
     TABLE2_COLUMNS,
@@ -108,7 +109,13 @@ def _table3(report: Report, flagged: dict[str, str], wide: bool) -> list[Rendera
 
 
 def _data_row(
-    data: TableData, table: str, row: str, label: str, cols: tuple[str, ...], flagged: dict[str, str], wide: bool
+    data: types.Table[Cell],
+    table: str,
+    row: str,
+    label: str,
+    cols: tuple[str, ...],
+    flagged: dict[str, str],
+    wide: bool,
 ) -> list[Text]:
     cells = data.get(row)
     if cells is None:

@@ -6,10 +6,11 @@ Everything downstream (JSON output, gold labels, validators) uses these keys; ke
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Final
 
-Format = Literal["2019", "2021"]
+from .types import Format
 
 SECTION_KEYS: Final = (
     "overview",
@@ -223,6 +224,30 @@ TABLE4_COLUMN_LABELS: Final = {
     "pending": "尚未审结",
     "total": "总计",
 }
+
+
+def unknown_keys(
+    tables: Mapping[str, Mapping[str, Mapping[str, object]] | None], table2: Format | None, table3: Format | None
+) -> list[str]:
+    """Row and column keys of ``tables`` ({"table2": ..., ...}) outside this vocabulary for each table's format
+    (a hand-edited record). Table 2 is checked only when its format is known; table 3 without a format may
+    hold the rows of either."""
+    rows3 = TABLE3_ROWS[table3 or "2021"] + (TABLE3_ROWS["2019"] if table3 is None else ())
+    allowed: dict[str, dict[str, tuple[str, ...]]] = {
+        "table3": dict.fromkeys(rows3, TABLE3_COLUMNS_WITH_SUBTOTAL),
+        "table4": dict.fromkeys(TABLE4_BLOCKS, TABLE4_COLUMNS),
+    }
+    if table2 is not None:
+        allowed["table2"] = TABLE2_COLUMNS[table2]
+    bad = []
+    for table, rows in allowed.items():
+        for row, cols in (tables.get(table) or {}).items():
+            if row not in rows:
+                bad.append(f"{table}.{row}")
+                continue
+            bad.extend(f"{table}.{row}.{col}" for col in cols if col not in rows[row])
+    return bad
+
 
 # --- Display labels: the official forms' wording, for people (review pages, ``extractor show``) ---------
 

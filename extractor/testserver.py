@@ -117,7 +117,8 @@ class TestServer:
         self.last_at: float | None = None
         self.batches = BatchStore(completion, batch_faults, batch_polls)
         self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", 0), _handler(self))
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd.owner = self
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
@@ -125,6 +126,10 @@ class TestServer:
         busy = self.last_at - self.first_at if self.first_at is not None and self.last_at is not None else None
         return {"requests": self.requests, "http_requests": self.http_requests, "batch_items": self.batches.items,
                 "busy_s": busy}  # fmt: skip
+
+    def count_http(self) -> None:
+        with self._lock:
+            self.http_requests += 1
 
     def chat(self, body: dict[str, Any], auth: str = "") -> tuple[int, dict[str, Any] | bytes, dict[str, str]]:
         """One chat completion: (status, JSON payload or raw bytes, headers); status 0 for a hang."""
@@ -172,48 +177,48 @@ class TestServer:
 
 
 class _Server(ThreadingHTTPServer):
+    owner: TestServer
     request_queue_size = 256  # 16 workers connect at once: the default backlog of 5 drops SYNs (a 1 s stall)
 
 
-def _handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
-    store = server.batches
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"  # keep-alive, as real endpoints do (every answer has a content-length)
+    wbufsize = 1 << 16  # headers and body leave in one write: two would meet Nagle and delayed ACK (40 ms)
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as real endpoints do (every answer has a content-length)
-        wbufsize = 1 << 16  # headers and body leave in one write: two would meet Nagle and delayed ACK (40 ms)
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
 
-        def log_message(self, *args: object) -> None:  # quiet
-            pass
+    def do_GET(self) -> None:
+        owner = self.server.owner
+        store = owner.batches
+        owner.count_http()
+        parts = self.path.rstrip("/").split("/")
+        if self.path.endswith("/stats"):  # counts so far, for a server in another process
+            self._send(200, owner.stats())
+        elif "files" in parts and parts[-1] == "content" and parts[-2] in store.files:
+            self._raw(200, store.files[parts[-2]], {"content-type": "application/octet-stream"})
+        elif "files" in parts and parts[-1] in store.meta:
+            self._send(200, store.meta[parts[-1]])
+        elif "batches" in parts and parts[-1] != "batches":
+            self._send(*store.retrieve(parts[-1]))
+        else:
+            self._send(200, {"object": "list", "data": [{"id": "test-model", "object": "model"}]})
 
-        def do_GET(self) -> None:
-            self._count()
-            parts = self.path.rstrip("/").split("/")
-            if self.path.endswith("/stats"):  # counts so far, for a server in another process
-                self._send(200, server.stats())
-            elif "files" in parts and parts[-1] == "content" and parts[-2] in store.files:
-                self._raw(200, store.files[parts[-2]], {"content-type": "application/octet-stream"})
-            elif "files" in parts and parts[-1] in store.meta:
-                self._send(200, store.meta[parts[-1]])
-            elif "batches" in parts and parts[-1] != "batches":
-                self._send(*store.retrieve(parts[-1]))
-            else:
-                self._send(200, {"object": "list", "data": [{"id": "test-model", "object": "model"}]})
-
-        def do_POST(self) -> None:
-            self._count()
-            data = self.rfile.read(int(self.headers.get("content-length") or 0))
-            path = self.path.rstrip("/")
-            if path.endswith("/files"):
-                self._send(*store.upload(self.headers.get("content-type", ""), data))
-            elif path.endswith("/batches"):
-                self._send(*store.create(json.loads(data or b"{}")))
-            elif path.endswith("/cancel"):
-                self._send(*store.cancel(path.split("/")[-2]))
-            else:
-                self._chat(json.loads(data or b"{}"))
-
-        def _chat(self, body: dict[str, Any]) -> None:
-            code, payload, headers = server.chat(body, self.headers.get("authorization", ""))
+    def do_POST(self) -> None:
+        owner = self.server.owner
+        store = owner.batches
+        owner.count_http()
+        data = self.rfile.read(int(self.headers.get("content-length") or 0))
+        path = self.path.rstrip("/")
+        if path.endswith("/files"):
+            self._send(*store.upload(self.headers.get("content-type", ""), data))
+        elif path.endswith("/batches"):
+            self._send(*store.create(json.loads(data or b"{}")))
+        elif path.endswith("/cancel"):
+            self._send(*store.cancel(path.split("/")[-2]))
+        else:
+            code, payload, headers = owner.chat(json.loads(data or b"{}"), self.headers.get("authorization", ""))
             if code == 0:
                 return  # a hang: the client has given up
             if isinstance(payload, bytes):
@@ -221,27 +226,21 @@ def _handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(code, payload, headers)
 
-        def _count(self) -> None:
-            with server._lock:
-                server.http_requests += 1
+    def _send(self, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        self._raw(code, json.dumps(payload).encode(), headers)
 
-        def _send(self, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-            self._raw(code, json.dumps(payload).encode(), headers)
-
-        def _raw(self, code: int, data: bytes, headers: dict[str, str] | None = None) -> None:
-            try:
-                self.send_response(code)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                for k, v in (headers or {}).items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(data)
-                self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (a timeout test)
-
-    return Handler
+    def _raw(self, code: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+        try:
+            self.send_response(code)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test)
 
 
 if __name__ == "__main__":  # python -m extractor.testserver [latency]: a server for manual runs

@@ -59,7 +59,7 @@ def _json_body(r1, r2) -> None:  # type: ignore[no-untyped-def]
     import json
     import re
 
-    def canon(body):  # type: ignore[no-untyped-def]
+    def canon(body: bytes | str | None) -> str | None:
         if not body:
             return None
         text = body.decode("utf-8") if isinstance(body, bytes) else body

@@ -3,16 +3,19 @@ field (file name included) carries markup."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from extractor.pipeline import extract_path
+from extractor.rules import G1, R3_2
 from extractor.schema import FailureRecord, Finding, Item, Platform, Report
 from extractor.synthetic import generate
+from extractor.types import Grounding
 
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><b class="x">bold</b>&amp;'
 
 
-def broken_report(folder: Path, rule: str = "R3.2", seed: int = 101) -> tuple[Report, str]:
+def broken_report(folder: Path, rule: str = R3_2.id, seed: int = 101) -> tuple[Report, str]:
     """A 2021-format report breaking ``rule`` in one cell, extracted from a file in ``folder``; that cell's path."""
     doc = generate(seed, "tab", "2021", "2021", break_rule=rule)
     path = folder / f"broken_{rule}_{seed}.txt"
@@ -30,24 +33,39 @@ def hostile_records(folder: Path) -> list[Report | FailureRecord]:
     path.write_text(f"{PAYLOAD}\n{doc.text}", encoding="utf-8")
     report = extract_path(path, "x")
     assert isinstance(report, Report) and report.table2 and report.problems
-    report.doc_id = PAYLOAD
-    report.organ = report.title = PAYLOAD
-    report.problems[0].text = PAYLOAD
-    report.improvements.append(Item(text=PAYLOAD, span=None, grounding="none"))
-    report.platforms.append(Platform(name=PAYLOAD, kind="other", span=None, grounding="none"))
-    row = next(iter(report.table2.values()))
+    table2 = {r: dict(cols) for r, cols in report.table2.items()}
+    row = next(iter(table2.values()))
     col = next(iter(row))
     row[col] = {"value": 1, "raw": PAYLOAD, "span": None}
-    report.table4 = report.table4 or {}
-    block = report.table4.setdefault("review", {})
-    block["upheld"] = {"value": 2, "raw": "1", "span": None, "corrected": {"from": 1, "note": PAYLOAD}}
-    report.findings.append(Finding(rule="G1", severity="warning", message=PAYLOAD, expected=PAYLOAD, found=PAYLOAD))
+    table4 = {r: dict(cols) for r, cols in (report.table4 or {}).items()}
+    table4.setdefault("review", {})["upheld"] = {
+        "value": 2,
+        "raw": "1",
+        "span": None,
+        "corrected": {"from": 1, "note": PAYLOAD},
+    }
+    report = report.model_copy(  # records are immutable: the hostile one is a changed copy
+        update={
+            "doc_id": PAYLOAD,
+            "organ": PAYLOAD,
+            "title": PAYLOAD,
+            "problems": [report.problems[0].model_copy(update={"text": PAYLOAD}), *report.problems[1:]],
+            "improvements": [*report.improvements, Item(text=PAYLOAD, span=None, grounding=Grounding.NONE)],
+            "platforms": [*report.platforms, Platform(name=PAYLOAD, kind="other", span=None, grounding=Grounding.NONE)],
+            "table2": table2,
+            "table4": table4,
+            "findings": [
+                *report.findings,
+                Finding(rule=G1.id, severity="warning", message=PAYLOAD, expected=PAYLOAD, found=PAYLOAD),
+            ],
+        }
+    )
     failure = extract_path(folder / "missing.txt", PAYLOAD + "-failed")
     assert isinstance(failure, FailureRecord)
-    failure.error.message = PAYLOAD
+    failure = failure.model_copy(update={"error": failure.error.model_copy(update={"message": PAYLOAD})})
     return [report, failure]
 
 
-def write_jsonl(path: Path, records: list[Report | FailureRecord]) -> Path:
+def write_jsonl(path: Path, records: Sequence[Report | FailureRecord]) -> Path:
     path.write_text("".join(r.model_dump_json() + "\n" for r in records), encoding="utf-8")
     return path

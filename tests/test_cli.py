@@ -24,7 +24,9 @@ def test_main_extract_bundled_documents_to_stdout(capsys: pytest.CaptureFixture[
     records = {r["doc_id"]: r for r in _records(out)}
     assert sorted(records) == sorted(p.stem for p in DOCUMENTS.glob("*.txt"))
     procurement = records["002_2581eebe3519dac9"]["table2"]["procurement"]["total_amount"]
-    assert procurement == {"value": 1596496.16, "raw": "1596496.16元", "span": procurement["span"], "unit": "元"}
+    start, end = procurement.pop("span")
+    assert procurement == {"value": 1596496.16, "raw": "1596496.16元", "unit": "元"}
+    assert (DOCUMENTS / "002_2581eebe3519dac9.txt").read_text(encoding="utf-8")[start:end] == "1596496.16元"
     assert records["001_8f8da80f034e246c"]["findings"][0]["rule"] == "N2"
     assert "5 documents: 5 ok, 0 failed, 0 already done; findings by rule: N2 warning: 1" in err
     assert "001_8f8da80f034e246c" in err  # the per-document table of a small batch
@@ -126,23 +128,39 @@ def test_main_extract_into_a_closed_pipe_stops_quietly() -> None:
     assert len(proc.stdout) == 20 and "Traceback" not in proc.stderr
 
 
+def test_main_help_lists_every_command_in_plain_words(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ("extract", "validate", "show", "text", "schema", "rules", "eval", "local-model"):
+        assert f"\n    {command} " in out or f"\n    {command}\n" in out, command
+    assert "``" not in out and ":class:" not in out
+
+
+def test_main_eval_refuses_two_choices_of_documents(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--set", "real", "--synthetic", "3"]) == 2
+    assert "give one of them" in capsys.readouterr().err
+
+
 def test_main_timeout_help_states_what_each_backend_waits(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import re
 
     from extractor.llm import local
+    from extractor.llm.client import LLM
     from extractor.llm.setup import build_stage
 
     assert main(["extract", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     said = re.search(r"--timeout TIMEOUT .*?\(default (\d+); --backend local (\d+)\)", text)
     assert said is not None, text
-    hosted = build_stage("llm", model="m", base_url="http://127.0.0.1:9/v1")
     monkeypatch.setattr(local, "start", lambda **_: {"model": "q", "port": 9, "pid": 1})
-    bundled = build_stage("local")
-    assert hosted is not None and bundled is not None
-    assert (hosted.llm.config.timeout, bundled.llm.config.timeout) == (float(said[1]), float(said[2]))
-    assert hosted.llm.openai.timeout == float(said[1])  # what the HTTP client is given, not only the config
-    chosen = build_stage("local", timeout=42.0)
-    assert chosen is not None and chosen.llm.config.timeout == 42.0 == chosen.llm.openai.timeout
+    clients = {}
+    for backend, timeout in (("llm", None), ("local", None), ("local", 42.0)):
+        stage = build_stage(backend, model="m" if backend == "llm" else None, base_url="http://127.0.0.1:9/v1"
+                            if backend == "llm" else None, timeout=timeout)  # fmt: skip
+        assert stage is not None and isinstance(stage.llm, LLM)
+        clients[backend, timeout] = stage.llm
+    assert clients["llm", None].config.timeout == float(said[1]) == clients["llm", None].openai.timeout
+    assert clients["local", None].config.timeout == float(said[2]) == clients["local", None].openai.timeout
+    assert clients["local", 42.0].config.timeout == 42.0 == clients["local", 42.0].openai.timeout

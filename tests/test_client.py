@@ -11,11 +11,10 @@ import httpx
 import pytest
 
 from extractor.errors import ModelError
-from extractor.llm.client import LLM, LLMConfig
+from extractor.llm.client import LLM, LLMConfig, UsageCounter
 from extractor.llm.models import NarrativeOut
 from extractor.llm.pricing import Price
 from extractor.llm.prompts import load_prompt
-from extractor.schema import Usage
 
 ANSWER = {"problems": [{"text": "甲不够及时"}], "improvements": [{"text": "加强甲", "answers_problem": 0}]}
 
@@ -120,7 +119,7 @@ def test_client_does_not_ask_again_after_a_timeout_and_counts_the_abandoned_answ
 ) -> None:
     seen: list[float] = []
     llm = _llm([httpx.ReadTimeout("slow"), _completion(ANSWER)], seen, price=Price("m", 1.0, 2.0))
-    usage = Usage()
+    usage = UsageCounter()
     with pytest.raises(ModelError, match="no answer within 180 s; not asked again") as info:
         llm.complete(PROMPT, NarrativeOut, usage=usage)
     assert len(seen) == 1 and backoff_clock == []  # the server may still be generating it: no second request
@@ -139,7 +138,7 @@ def test_client_counts_a_truncated_answer_and_every_re_ask(caplog: pytest.LogCap
     truncated_body["choices"][0]["finish_reason"] = "length"
     llm = _llm([_completion({"problems": "x"}, tokens=40), httpx.Response(200, json=truncated_body)], seen,
                price=Price("m", 1.0, 2.0, batch=0.5))  # fmt: skip
-    usage = Usage()
+    usage = UsageCounter()
     with caplog.at_level("INFO", logger="extractor.llm"), pytest.raises(ModelError, match="ran out of tokens"):
         llm.complete(PROMPT, NarrativeOut, usage=usage)
     assert (usage.calls, usage.attempts, usage.re_asks) == (1, 2, 1)
@@ -158,7 +157,7 @@ def test_client_a_collected_batch_answer_is_validated_then_re_asked_live() -> No
             return bad  # type: ignore[no-any-return]
 
     llm.collected = OneAnswer()
-    usage = Usage()
+    usage = UsageCounter()
     out = llm.complete(PROMPT, NarrativeOut, usage=usage)
     assert out.problems[0].text == "甲不够及时" and len(seen) == 1  # the invalid batch answer, re-asked live
     assert (usage.batched, usage.re_asks, usage.attempts) == (1, 1, 2)

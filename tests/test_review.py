@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 
 from extractor.cli import main
@@ -16,7 +16,8 @@ from extractor.review.formulas import equation
 from extractor.review.site import build_from_jsonl, page_names
 from extractor.review.source import SourceText, text_data
 from extractor.schema import Report
-from extractor.spec import TABLE2_COLUMNS, TABLE3_ROWS, Format
+from extractor.spec import TABLE2_COLUMNS, TABLE3_ROWS
+from extractor.types import Format
 from tests.conftest import DOCUMENTS
 from tests.review_sites import PAYLOAD, broken_report, hostile_records, write_jsonl
 

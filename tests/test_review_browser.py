@@ -94,7 +94,9 @@ def test_clicking_a_cell_highlights_its_span_and_scrolls_to_it(page: Any, tmp_pa
     assert "sel" in page.get_attribute(_mark(path), "class")
     assert "sel" in page.get_attribute(f'td[data-k="{path}"]', "class")
     assert _visible_in_source(page, _mark(path))
-    span = report.table4["litigation_after_review"]["total"]["span"]  # type: ignore[index]
+    assert report.table4 is not None
+    span = report.table4["litigation_after_review"]["total"]["span"]
+    assert span is not None
     text = Path(report.source.path).read_text(encoding="utf-8")
     assert page.inner_text(_mark(path)) == text[span[0] : span[1]]  # the very characters the span names
     assert "复议后起诉 · 总计" in page.inner_text("#insp-title")
@@ -119,7 +121,12 @@ def test_clicking_a_finding_highlights_its_cells_in_table_and_text(page: Any, tm
 
 def test_hostile_page_runs_nothing_and_shows_the_markup_as_text(page: Any, tmp_path: Path) -> None:
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     summary = build_from_jsonl(write_jsonl(tmp_path / "out.jsonl", hostile_records(tmp_path)), tmp_path / "site", 1)
     for url in [summary.pages[PAYLOAD].as_uri(), summary.index.as_uri()]:
         page.goto(url)

@@ -7,6 +7,7 @@ from the wire."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import instructor
@@ -22,7 +23,7 @@ MODELS = [NarrativeOut, OverviewOut, Table2Out, Table3Out, Table4Out]
 MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "json_schema": instructor.Mode.JSON_SCHEMA}
 
 
-def _instructor_body(mode: str, response_model: type[BaseModel], messages: list[dict[str, str]]) -> dict:  # type: ignore[type-arg]
+def _instructor_body(mode: str, response_model: type[BaseModel], messages: list[Any]) -> dict:  # type: ignore[type-arg]
     seen: list[dict] = []  # type: ignore[type-arg]
 
     def handler(request: httpx.Request) -> httpx.Response:

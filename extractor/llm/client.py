@@ -22,7 +22,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -41,6 +41,62 @@ from .prompts import RenderedPrompt
 
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
+
+_COUNTS = ("calls", "prompt_tokens", "completion_tokens", "total_tokens", "cached", "attempts", "re_asks", "timeouts",
+           "estimated_tokens", "batched")  # fmt: skip
+
+
+@dataclass
+class UsageCounter:
+    """Calls, tokens and cost, added to while calls run (from several threads, under a lock); ``usage()`` is
+    the immutable figure a record keeps (``schema.Usage``, whose fields these are)."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    cached: int = 0
+    attempts: int = 0
+    re_asks: int = 0
+    timeouts: int = 0
+    estimated_tokens: int = 0
+    batched: int = 0
+    cost: float | None = None  # None until a priced client counts (or prices nothing: no price)
+    currency: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **counts: int) -> None:
+        with self._lock:
+            for name, n in counts.items():
+                setattr(self, name, getattr(self, name) + n)
+
+    def charge(self, cost: float, currency: str) -> None:
+        with self._lock:
+            self.cost = (self.cost or 0.0) + cost
+            self.currency = currency
+
+    def usage(self) -> Usage:
+        with self._lock:
+            return Usage(**{name: getattr(self, name) for name in _COUNTS}, cost=self.cost, currency=self.currency)
+
+
+class ModelClient(Protocol):
+    """What the model stage needs of a client: its configuration (for provenance) and one structured answer
+    per rendered prompt. ``LLM`` is the real one; tests drive the stage with stand-ins of this shape."""
+
+    @property
+    def config(self) -> LLMConfig: ...
+
+    def complete(
+        self,
+        prompt: RenderedPrompt,
+        response_model: type[T],
+        max_tokens: int | None = None,
+        max_retries: int | None = None,
+        usage: UsageCounter | None = None,
+        cache_scope: str = "",
+    ) -> T: ...
+
 
 MODES = wire.MODES
 _RETRY_AFTER_CAP = 60.0
@@ -203,7 +259,6 @@ class LLM:
         if http_client is None and rpm:
             limiter = RateLimiter(rpm)
             http_client = httpx.Client(timeout=config.timeout, event_hooks={"request": [limiter.acquire]})
-        self._lock = threading.Lock()
         self.openai = openai.OpenAI(
             api_key=config.api_key or "not-needed",  # local servers ignore it; the SDK insists on one
             base_url=config.base_url,
@@ -211,7 +266,7 @@ class LLM:
             max_retries=0,
             http_client=http_client,  # type: ignore[arg-type]
         )
-        self.usage = Usage(cost=0.0 if price else None, currency=price.currency if price else None)
+        self.usage = UsageCounter()  # every call made through this client
 
     def request(
         self, prompt: RenderedPrompt, response_model: type[BaseModel], max_tokens: int | None = None
@@ -231,15 +286,17 @@ class LLM:
         response_model: type[T],
         max_tokens: int | None = None,
         max_retries: int | None = None,
-        usage: Usage | None = None,
+        usage: UsageCounter | None = None,
         cache_scope: str = "",
     ) -> T:
         """One structured answer to ``prompt``. Raises ModelError when retries are spent. A cached answer
         (same scope, e.g. the document's sha256, rendered prompt, model, mode and schema) costs no call."""
         re_asks = self.config.max_retries if max_retries is None else max_retries
         request = self.request(prompt, response_model, max_tokens)
-        if usage is not None and self.price is not None and usage.cost is None:
-            usage.cost, usage.currency = 0.0, self.price.currency  # a priced document: cost 0 until it pays
+        if self.price is not None:
+            for counter in (self.usage, usage):
+                if counter is not None:
+                    counter.charge(0.0, self.price.currency)  # a priced document costs 0 until it pays
         key = ""
         if self.cache is not None:
             parts = (self.config.model, self.config.mode, _schema_json(response_model), str(request.max_tokens))
@@ -279,7 +336,7 @@ class LLM:
         request: wire.Request,
         response_model: type[T],
         re_asks: int,
-        usage: Usage | None,
+        usage: UsageCounter | None,
         first: wire.Completion | None,
     ) -> T:
         """The first valid answer: from ``first`` (a collected batch answer) or the endpoint, then re-asked
@@ -326,7 +383,7 @@ class LLM:
         )
         return policy(call)()
 
-    def _send(self, body: dict[str, Any], usage: Usage | None) -> wire.Completion:
+    def _send(self, body: dict[str, Any], usage: UsageCounter | None) -> wire.Completion:
         """POST one request, transport errors retried (never a timeout); the completion as a dict."""
 
         def attempt() -> wire.Completion:
@@ -361,31 +418,24 @@ class LLM:
             raise MalformedResponse(f"the endpoint's answer is not JSON: {response.content[:80]!r}")
         return data
 
-    def _abandoned(self, usage: Usage | None, body: dict[str, Any]) -> None:
+    def _abandoned(self, usage: UsageCounter | None, body: dict[str, Any]) -> None:
         """An answer given up at the timeout: the endpoint reported nothing, so its tokens are estimated (the
         prompt by size, the answer as the whole token cap: a busy server finishes it)."""
         prompt, answer = wire.estimate_prompt_tokens(body), int(body.get("max_tokens") or 0)
-        self._count(usage, timeouts=1, estimated=prompt + answer)
+        self._count(usage, timeouts=1, estimated_tokens=prompt + answer)
         self._tokens(usage, prompt, answer, prompt + answer)
 
-    def _count(self, usage: Usage | None, **counts: int) -> None:
-        names = {"estimated": "estimated_tokens"}
-        with self._lock:
-            for u in (self.usage, usage):
-                if u is not None:
-                    for name, n in counts.items():
-                        field = names.get(name, name)
-                        setattr(u, field, getattr(u, field) + n)
+    def _count(self, usage: UsageCounter | None, **counts: int) -> None:
+        for counter in (self.usage, usage):
+            if counter is not None:
+                counter.add(**counts)
 
-    def _tokens(self, usage: Usage | None, prompt: int, completion: int, total: int, batched: bool = False) -> None:
-        cost = self.price.cost(prompt, completion, batched) if self.price is not None else None
-        with self._lock:
-            for u in (self.usage, usage):
-                if u is None:
-                    continue
-                u.prompt_tokens += prompt
-                u.completion_tokens += completion
-                u.total_tokens += total
-                if cost is not None and self.price is not None:
-                    u.cost = (u.cost or 0.0) + cost
-                    u.currency = self.price.currency
+    def _tokens(
+        self, usage: UsageCounter | None, prompt: int, completion: int, total: int, batched: bool = False
+    ) -> None:
+        self._count(usage, prompt_tokens=prompt, completion_tokens=completion, total_tokens=total)
+        if self.price is not None:
+            cost = self.price.cost(prompt, completion, batched)
+            for counter in (self.usage, usage):
+                if counter is not None:
+                    counter.charge(cost, self.price.currency)

@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 from ..errors import BinaryDocumentError, InputError
-from ..ingest import Document, from_bytes, normalise
+from ..ingest import Document, PageMeta, from_bytes, normalise
 from ..inputs import SUFFIXES, display_path
 from .guard import DEFAULT_LIMITS, Limits, check_docx, check_html, check_pdf, read_bytes, sniff
 
@@ -41,11 +41,11 @@ def read(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
         renamed = f" named {suffix}" if suffix and suffix not in (".txt", ".md") else ""
         raise BinaryDocumentError(name, f"this is {what}{renamed}, not a report", fix)
     if kind == "html":
-        from .html import html_text
+        from .html import html_page
 
         check_html(data, name, limits)
-        text, encoding = html_text(data, name)
-        return _document(name, text, f"html/{encoding}", data)
+        text, encoding, meta = html_page(data, name)
+        return _document(name, text, f"html/{encoding}", data, meta=meta)
     if kind == "docx":
         from .docx import docx_text
 
@@ -61,8 +61,15 @@ def read(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
 
 
 def _document(
-    path: str, text: str, encoding: str, data: bytes, pages: tuple[tuple[int, int], ...] | None = None
+    path: str,
+    text: str,
+    encoding: str,
+    data: bytes,
+    pages: tuple[tuple[int, int], ...] | None = None,
+    meta: PageMeta | None = None,
 ) -> Document:
     if not text.strip():
         raise InputError(path, "no text could be read from the file", "check that it is a report, not an image")
-    return Document(path, text, normalise(text), encoding, hashlib.sha256(data).hexdigest(), len(data), pages)
+    return Document(
+        path, text, normalise(text), encoding, hashlib.sha256(data).hexdigest(), len(data), pages, meta=meta
+    )

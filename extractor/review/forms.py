@@ -24,8 +24,8 @@ from ..spec import (
     TABLE4_BLOCKS,
     TABLE4_COLUMN_LABELS,
     TABLE4_COLUMNS,
-    Format,
 )
+from ..types import Format
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..schema import Cell, FailureRecord, Finding, Report, TableData
+from ..schema import Cell, FailureRecord, Finding, Report, Table
 from ..spec import TABLE_TITLES, cell_label, column_label, row_label
 from .forms import Label, Slot, table2_form, table3_form, table4_form
 from .formulas import Equation, equation, rule_text
@@ -119,7 +119,7 @@ def _td(slot: Slot, cell: Cell | None, worst: dict[str, str]) -> str:
     return f'<td class="{cls}" data-k="{_e(slot.path)}" tabindex="0"{span}>{_e(shown)}</td>'
 
 
-def _table_view(key: str, data: TableData | None, fmt: str | None, worst: dict[str, str]) -> TableView:
+def _table_view(key: str, data: Table[Cell] | None, fmt: str | None, worst: dict[str, str]) -> TableView:
     heading = f"{_TABLE_NAMES[key]} {TABLE_TITLES[key]}"
     if data is None or (fmt is None and key != "table4"):
         return TableView(key, heading, fmt, None)
