@@ -164,6 +164,7 @@ def run_batch(
     except KeyboardInterrupt:
         raise Interrupted(summary) from None
     if budget is not None and budget.stopped:
+        summary.not_started = len(files) - (summary.ok + summary.failed + summary.skipped + summary.waiting)
         summary.notes.append(budget.note())
     return summary
 

@@ -203,7 +203,7 @@ class Run:
             if not info.get(key):
                 continue
             for result in read_results(self.provider.download(str(info[key]))):
-                malformed += result.error is not None and result.error.startswith("a result line")
+                malformed += result.malformed
                 if result.custom_id is None:
                     continue
                 if result.completion is not None:
@@ -226,12 +226,14 @@ class Run:
             groups.setdefault(wanted.scope, []).append((custom_id, wanted))
         chosen: list[tuple[str, Wanted]] = []
         cost = 0.0
+        total.not_started = 0
         for index, group in enumerate(groups.values()):
             group.sort(key=lambda item: item[0])  # a document's requests were asked at once: a stable order
             group_cost = sum(self._estimate(w.request) for _, w in group)
             if self.budget is not None and self.spent + cost + group_cost > self.budget.limit:
                 left = sum(answers.waiting(s) for s in list(groups)[index:])
                 total.waiting -= left
+                total.not_started = left  # (of this pass: a --wait run's last pass says where things stand)
                 self._over_budget(left, cost)
                 break
             chosen.extend(group)
@@ -242,6 +244,8 @@ class Run:
 
     def _over_budget(self, left: int, cost: float) -> None:
         assert self.budget is not None
+        if self.budget.stopped:
+            return  # said once a run
         self.budget.stopped = True
         self.say(
             f"budget {money(self.budget.limit, self.budget.currency)}: {left} documents not submitted, as they "

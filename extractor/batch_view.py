@@ -83,6 +83,7 @@ class Summary:
     skipped: int = 0
     skipped_failed: int = 0  # of the skipped: failures of the file itself, recorded by an earlier run
     waiting: int = 0  # documents whose model answers wait in a provider batch (not recorded yet)
+    not_started: int = 0  # documents --budget left for a later run
     tokens: int = 0
     calls: int = 0
     cached: int = 0
@@ -135,10 +136,9 @@ class Summary:
             f" ({self.skipped_failed} a failure of the file itself)" if self.skipped_failed else ""
         )
         waiting = f", {self.waiting} waiting for a provider batch" if self.waiting else ""
-        text = (
-            f"{self.ok + self.failed + self.skipped + self.waiting} documents: {self.ok} ok, {self.failed} failed, "
-            f"{done}{waiting}; findings by rule: {rules}"
-        )
+        waiting += f", {self.not_started} not started (--budget)" if self.not_started else ""
+        total = self.ok + self.failed + self.skipped + self.waiting + self.not_started
+        text = f"{total} documents: {self.ok} ok, {self.failed} failed, {done}{waiting}; findings by rule: {rules}"
         if model:
             text += f"; model calls {self.calls} (+{self.cached} cached), tokens {self.tokens}"
             if self.currency is not None:

@@ -170,7 +170,7 @@ def extract_command(
 def _budget(args: argparse.Namespace, stage: ModelStage | None, err: Console) -> Budget | None:
     """The --budget, checked; says once when the model has no price (tokens are counted, cost is not)."""
     price = getattr(stage.llm, "price", None) if stage is not None else None
-    if stage is not None and price is None and not args.quiet:
+    if stage is not None and price is None and args.budget is None and not args.quiet:
         print_note(err, unknown_price_note(stage.llm.config.model))
     if args.via == "batch-api":
         if stage is None or args.backend != "llm":

@@ -114,6 +114,7 @@ def test_budget_stops_starting_documents_at_the_one_that_would_pass_it(
     assert sorted(r["doc_id"] for r in records) == [f"r{i:03d}" for i in range(37)]
     assert all(r["provenance"]["usage"]["cost"] == pytest.approx(each) for r in records)
     err = capsys.readouterr().err
+    assert "200 documents: 37 ok, 0 failed, 0 already done, 163 not started (--budget)" in err
     assert "budget $0.0090: stopped starting documents after 37, having spent $0.0089" in err
     assert "cost $0.0089 (estimated)" in err
 
@@ -134,6 +135,7 @@ def test_batch_api_budget_submits_whole_documents_until_the_estimate_would_pass_
     err = capsys.readouterr().err
     assert "submitted 24 requests in 1 batch(es)" in err
     assert "188 documents not submitted" in err and "12 documents wait for provider batches" in err
+    assert "12 waiting for a provider batch, 188 not started (--budget)" in err
 
 
 def test_batch_api_a_secret_in_the_endpoint_reaches_no_file_or_message(

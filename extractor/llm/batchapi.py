@@ -37,6 +37,7 @@ class Result:
     custom_id: str | None
     completion: dict[str, Any] | None
     error: str | None
+    malformed: bool = False  # the line itself could not be read
 
 
 def request_line(custom_id: str, body: dict[str, Any]) -> bytes:
@@ -69,10 +70,10 @@ def read_results(content: bytes) -> Iterator[Result]:
             line = json.loads(raw)
         except ValueError:
             found = _CUSTOM_ID.search(raw)
-            yield Result(found.group(1).decode() if found else None, None, "a result line that is not JSON")
+            yield Result(found.group(1).decode() if found else None, None, "a result line that is not JSON", True)
             continue
         if not isinstance(line, dict):
-            yield Result(None, None, "a result line that is not a JSON object")
+            yield Result(None, None, "a result line that is not a JSON object", True)
             continue
         yield _result(line)
 

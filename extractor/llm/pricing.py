@@ -7,6 +7,7 @@ tokens it may have generated): the provider's invoice is the truth.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ def unknown_price_note(model: str) -> str:
 
 
 def money(amount: float, currency: str) -> str:
-    """An amount with enough digits to tell small runs apart: $0.0123, ¥1.25, 12.50 GBP."""
-    digits = 4 if amount < 1 else 2
+    """An amount with enough digits to tell small runs apart: $0.0123, $0.000024, ¥1.25, 12.50 GBP."""
+    digits = 2 if amount >= 1 else max(4, 1 - math.floor(math.log10(amount))) if amount > 0 else 4
     symbol = _SYMBOLS.get(currency)
     return f"{symbol}{amount:.{digits}f}" if symbol else f"{amount:.{digits}f} {currency}"
