@@ -7,7 +7,7 @@ an output file and an error file in the provider's line format. A batch reports 
 item, from a plan of (batch number, item index, request body): ``fail`` (a 500 in the error file),
 ``invalid`` (an answer that fails validation), ``malformed`` (a cut line in the output file), ``expire`` (the
 batch expires there: this and every later item go to the error file as ``batch_expired``), ``reject`` (the
-whole batch fails validation).
+whole batch fails validation); and ``failing_downloads``, the next downloads that answer 500.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class BatchStore:
     answer: Answer
     faults: BatchFaults | None = None
     polls: int = 0
+    failing_downloads: int = 0  # the next downloads of a file's content answer 500 (a collect cut off)
     files: dict[str, bytes] = field(default_factory=dict)
     meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -74,6 +75,13 @@ class BatchStore:
                 "status": "processed",
             }
         return self.meta[file_id]
+
+    def content(self, file_id: str) -> tuple[int, bytes]:
+        with self._lock:
+            if self.failing_downloads > 0:
+                self.failing_downloads -= 1
+                return 500, b'{"error": {"message": "server error"}}'
+        return 200, self.files[file_id]
 
     def create(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         file_id = request.get("input_file_id")

@@ -197,7 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.endswith("/stats"):  # counts so far, for a server in another process
             self._send(200, owner.stats())
         elif "files" in parts and parts[-1] == "content" and parts[-2] in store.files:
-            self._raw(200, store.files[parts[-2]], {"content-type": "application/octet-stream"})
+            self._raw(*store.content(parts[-2]))
         elif "files" in parts and parts[-1] in store.meta:
             self._send(200, store.meta[parts[-1]])
         elif "batches" in parts and parts[-1] != "batches":

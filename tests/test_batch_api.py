@@ -98,6 +98,26 @@ def test_batch_api_200_documents_each_once_equal_to_live_resumed_and_resubmitted
     assert sum(u["batched"] for u in usage) == 400 and sum(u["re_asks"] for u in usage) == 1
 
 
+def test_batch_api_a_collect_cut_off_while_downloading_resumes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], backoff_clock: list[float]
+) -> None:
+    folder = tmp_path / "in"
+    _corpus(folder, 3)
+    out = tmp_path / "out.jsonl"
+    with TestServer() as server:
+        args = ["extract", str(folder), "-o", str(out), "--no-cache", *_llm_args(server), "--via", "batch-api"]
+        assert main(args) == 0
+        server.batches.failing_downloads = 5  # every try of the download fails: this run stops
+        assert main(args) == 1
+        err = capsys.readouterr().err
+        assert "cannot download file file-2" in err and "re-run later to go on" in err
+        assert len(backoff_clock) == 4  # retried with backoff first
+        assert not out.exists() or out.read_text(encoding="utf-8") == ""
+        assert main(args) == 0  # the batch is downloaded again, and collected
+        assert server.batches.items == 6  # nothing was asked twice
+    assert sorted(r["doc_id"] for r in _records(out)) == ["r000", "r001", "r002"]
+
+
 @pytest.mark.parametrize("workers", ["1", "8"])
 def test_budget_stops_starting_documents_at_the_one_that_would_pass_it(
     tmp_path: Path, corpus: Path, workers: str, capsys: pytest.CaptureFixture[str]
