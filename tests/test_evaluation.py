@@ -28,10 +28,10 @@ def test_gold_labels_are_verbatim_and_for_this_file(gold_path: Path) -> None:
     gold = Gold.model_validate_json(gold_path.read_text(encoding="utf-8"))
     doc_path = (gold_path.parent / gold.document).resolve()
     assert check_gold(gold, read(doc_path).text, doc_path.read_bytes()) == []
-    if gold.year is not None and gold.year <= 2018:  # the format used before 2019 has no standard tables
-        assert (gold.table2, gold.table3, gold.table4) == (None, None, None)
+    if gold.formats.table3 is None:  # a report from before the standard tables (2019) has none
+        assert gold.table2 is gold.table3 is gold.table4 is None
     else:
-        assert gold.table3 is not None and len(gold.table3) in (23, 25)
+        assert gold.table3 is not None and len(gold.table3) == {"2019": 23, "2021": 25}[gold.formats.table3]
 
 
 def test_gold_sets_hold_every_real_document() -> None:
@@ -123,6 +123,24 @@ def test_table_cells_skips_the_gold_uncertain_cells() -> None:
     assert (scores["wrong_values"].value, scores["table3.cells"].value) == (0, 1.0)
 
 
+def test_table_cells_for_a_report_without_standard_tables_counts_any_number_as_wrong() -> None:
+    case, report = _case("000")
+    tableless = case.gold.model_copy(
+        update={
+            "table2": None,
+            "table3": None,
+            "table4": None,
+            "formats": case.gold.formats.model_copy(update={"table2": None, "table3": None, "table4": None}),
+        }
+    )
+    pre2019 = Case(case.name, case.path, tableless)
+    invented = TableCells().evaluate(Context(pre2019, _with_cell(report, "table4", "review", "total", 7), ""))
+    assert invented["cells"].value == 0.0 and invented["wrong_values"].value >= 1
+    empty = report.model_copy(update={"table2": None, "table3": None, "table4": None})
+    right = TableCells().evaluate(Context(pre2019, empty, ""))
+    assert "cells" not in right and right["wrong_values"].value == 0  # nothing to score: not a free 1.0
+
+
 def test_match_uses_an_optimal_assignment_not_a_greedy_one() -> None:
     # Greedy pairs "甲乙丙丁" with its exact twin and leaves "甲乙丙" below threshold against "甲乙丙丁戊";
     # the optimal pairing matches both.
@@ -177,9 +195,8 @@ def test_main_eval_scores_both_gold_sets_per_set_and_per_document(
     assert len(report.cases) == 5 + len(list((GOLD_SETS["real"].parent / "documents").iterdir()))
     assert report.groups["bundled"]["cells"] == 1.0 and report.groups["real"]["wrong_values"] == 0
     shown = capsys.readouterr().out
-    assert "bundled (5)" in shown and "real (" in shown  # per document only when few: see the JSON
-    assert "pingtan_2021" in {c.name for c in report.cases}
-    assert "real (" in (tmp_path / "eval.md").read_text(encoding="utf-8")
+    assert "bundled (5)" in shown and "real (" in shown and "pingtan_2021" in shown
+    assert "| **real (" in (tmp_path / "eval.md").read_text(encoding="utf-8")
 
 
 def test_main_eval_set_scores_one_set(tmp_path: Path) -> None:
