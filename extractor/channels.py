@@ -14,17 +14,17 @@ import re
 from dataclasses import dataclass
 
 from .ingest import Document
-from .schema import Overview, Platform, PlatformKind
+from .schema import Platform, PlatformKind
 
 _KIND_PATTERNS: tuple[tuple[PlatformKind, str], ...] = (
     (
         "service_hall",
         r"便民服务中心|政务服务中心|为民服务中心|党群服务中心|政务服务大厅|政务(?:公开)?服务大厅|"
-        r"政务公开专区|政府信息公开专区|信息公开专区|公开专区|信息查阅点|查阅点|查阅室|档案馆|图书馆",
+        r"政务公开专区|政府信息公开专区|信息公开专区|公开专区|信息查阅点|查阅点|查阅室",
     ),
     (
         "bulletin_board",
-        r"(?:政务|村务|信息|党务)?公开栏(?!目)|(?:信息)?公告栏|公示栏|宣传栏|电子(?:信息|显示)?屏|LED屏",
+        r"(?:政务|村务|信息|党务)?公开栏(?!目)|(?:信息)?公告栏|公示栏|宣传栏",
     ),
     (
         "new_media",
@@ -33,29 +33,41 @@ _KIND_PATTERNS: tuple[tuple[PlatformKind, str], ...] = (
     ),
     (
         "website",
-        r"政府门户网站|门户网站?|政府网站|政务网站|新闻网站|(?:政府)?信息公开平台|政务公开平台|网上办事大厅|网站",
+        r"政府门户网站|门户网站?|政府网站|政务网站|新闻网站|(?:政府)?信息公开平台|(?:政府)?信息公开网站?|政务公开平台|网上办事大厅|网站|"
+        # sites named "…网": procurement and land-market sites, and "中国X网" portals (中国政府网, 中国平潭网)
+        r"政府采购网|土地市场网|公共资源交易网|中国[\u4e00-\u9fff]{2,4}?网(?![站格络点上民友页购])",
     ),
-    ("hotline", r"12345(?:热线)?|政务服务热线|服务热线|热线电话|咨询电话"),
+    ("hotline", r"12345(?:便民服务平台|便民服务热线|政务服务便民热线|热线)?|政务服务热线|服务热线|热线电话|咨询电话"),
     (
         "other",
-        r"广播电视台|广播电视|电视广播|广播|电视台|电视|报纸|报刊|政府公报|新闻发布会|两馆|"
+        r"广播电视台|广播电视|电视广播|广播|电视台|电视|报纸|报刊|政府公报|新闻发布会|两馆|档案馆|图书馆|"
+        r"电子(?:信息|显示)?屏|LED屏|"
         r"《[^》\n]{1,12}(?:报|刊)》",
     ),
 )
 _KINDS: dict[str, PlatformKind] = {kind: kind for kind, _ in _KIND_PATTERNS}
 _PLATFORM = re.compile(
     # The look-ahead on first characters lets the regex engine skip most positions cheaply.
-    "(?=[便政为党信公查档图村宣电L微抖快今头视新自社客A移小门网服热咨1广报两《])(?:"
+    "(?=[便政为党信公查档图村宣电L微抖快今头视新自社客A移小门网服热咨1广报两《中土])(?:"
     + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KIND_PATTERNS)
     + ")"
 )
 # A newspaper named without 《》 ("对接平潭时报、广播电视台"): after a delimiter or a verb, so not "及时报送".
-_PAPER = re.compile(r"(?<=[、,。;:\s“在接过用助托])[\u4e00-\u9fff]{2,4}(?:时报|日报|晚报)")
-_GENERIC = {"网站", "信息公开平台", "政务公开平台", "新媒体", "电视"}  # a channel only when owned or listed
+# Not a verb: "按时报送", "及时报", "每日报".
+_PAPER = re.compile(r"(?<=[、,。;:\s“在接过用助托和及与])[\u4e00-\u9fff]{2,4}(?<![按及准同实定适每])(?:时报|日报|晚报)")
+_GENERIC = {
+    "网站",
+    "信息公开平台",
+    "政府信息公开平台",
+    "政务公开平台",
+    "新媒体",
+    "电视",
+    "12345",
+}  # a channel only when owned or listed
 # A quoted account or site name: “平潭发布”公众号 (quotes kept: the suffix names the kind), “沁水县人民政府网”.
 _QUOTED = re.compile(
-    r"[“\"](?P<name>[^”\"\n]{2,20}?)[”\"](?P<suffix>(?:官方)?微信公众号|公众号|微博|抖音号|头条号|视频号|客户端|APP|平台|"
-    r"政府门户网站|门户网站|网站)?"
+    r"[“\"](?P<name>[^”\"\n]{2,20}?)[”\"](?P<suffix>(?:官方)?微信公众号|公众号|(?:官方)?(?:新浪)?微博(?:账号)?|抖音号|头条号|"
+    r"视频号|客户端|APP|平台|政府门户网站|门户网站|网站)?"
 )
 _QUOTED_KIND: tuple[tuple[str, PlatformKind], ...] = (
     ("公众号", "new_media"),
@@ -67,6 +79,11 @@ _QUOTED_KIND: tuple[tuple[str, PlatformKind], ...] = (
     ("网", "website"),
     ("平台", "website"),
 )
+_SOCIAL = re.compile(r"微|一端")
+_NAMED_AFTER = re.compile(r"[”\"]?\s*\([^()]{2,20}、")
+_COUNT = re.compile(r"\s*\d+\s*(?:条|篇|期|场|次|个)")
+_LONG_ITEM = 16  # longer list items are clauses ("区领导亲自组织或参与…新闻发布会")
+_SLOGAN = re.compile(r"[,，;；。、!?]")
 # A list of channels: items joined by 、 (the last maybe by 和/及/与), closed by 等 or the end of the clause.
 _CLAUSE = re.compile(r"[^,。;:\n()“”]+")  # a clause; one holding 、 is a list
 _LEAD = re.compile(
@@ -75,16 +92,24 @@ _LEAD = re.compile(
 _JOIN = re.compile(r"以及|和|与")  # joins two channels inside any item of a list (及 only in its last)
 _LAST_JOIN = re.compile(r"以及|和|及|与")
 _TITLE = re.compile(r"《[^》\n]{0,60}》")
-# The report's own channel, named before section 一: "本报告的电子版可在X门户网站（www…）下载".
-_OWN_COPY = re.compile(r"电子版[^。]{0,80}?(?:公布|下载|查阅|发布|获取|公开)")
+# The report's own channel, in the sentence that says where the report is published: "本报告的电子版可在X门户网站
+# （www…）下载", "报告全文通过X对外公布", "X上可下载本年度报告的电子版".
+_OWN_COPY = re.compile(r"电子版|报告全文|本报告可?(?:在|通过)")
+_OWN_VERB = re.compile(r"公布|下载|查阅|发布|获取|公开")
 # The body that owns a website or a hall: "镇政府网站", "实验区政府门户网站", "望溪镇人民政府信息公开平台". It
 # must open the phrase (after a preposition or a delimiter) and not be a verb phrase ("加强全区政府网站" names
 # 政府网站).
 _OWNER_BODY = re.compile(
-    r"(?:[\u4e00-\u9fff]{0,8}?(?:省|市|县|区|镇|乡|街道|村|实验区)(?:党工委)?(?:管委会)?)?(?:人民)?(?:政府)?"
+    r"(?:[\u4e00-\u9fff]{0,8}?(?:省|市|县|区|镇|乡|街道|村|实验区)(?:党工委)?(?:管委会)?)?"
+    r"(?:及各(?:村|社区|镇|乡))?(?:\(居\))?(?:人民)?(?:政府)?"
 )
 _OWNER_AFTER = (
     "通过",
+    "发挥",
+    "运用",
+    "设立",
+    "开设",
+    "设置",
     "依托",
     "利用",
     "借助",
@@ -105,10 +130,21 @@ _OWNER_AFTER = (
 _NOT_AN_OWNER = set(
     "加强提升维护切推进做开优规完建改落抓深拓充积注新一二三四五六对全各本我其该此将把向从为以由等的了是"
 )
+# Words no body's name holds: "截至目前我区政府网站", "尤其是充分发挥区政府门户网站" name 政府网站.
+_NOT_A_PLACE = re.compile(
+    r"我|是|发挥|推进|统筹|加大|截至|目前|充分|亲自|组织|参与|持续|不断|进一步|积极|大力|在|并|通过|依托|利用|借助|登录"
+)
+_EACH = re.compile(r"各(?:村|社区|镇|乡)")  # 各村(居)信息公告栏: the boards of every village
+_NOT_A_NAME = re.compile(_NOT_A_PLACE.pattern + r"|对|加强|加大")
+_FAULT = re.compile(r"不|未|没有")
 # Names that differ only by these words are one platform ("政府网站", "政府门户网站").
 _SAME_PLATFORM = re.compile(r"\s|门户|人民")
 _BARE = {"公众号", "微信公众号", "网站", "政府网站", "政务网站", "视频号", "微博"}
 _OWNED_KINDS = {"website", "service_hall", "bulletin_board"}
+# A government's portal, by any of its names ("政府门户网站", "“中国平潭”政府门户网站", "实验区门户网站"), and
+# the bodies whose sites are their own platforms.
+_PORTAL = re.compile(r"门户网|政府网|政务网")
+_DEPARTMENT = re.compile(r"局|委员会|中心|办公室|(?<!政)府办|院|所|厅|站|队")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +152,12 @@ class _Found:
     start: int
     end: int
     kind: PlatformKind
+    listed: bool = False  # an item of a publishing list, named as the list prints it
 
 
 def _kind_of(text: str) -> PlatformKind | None:
-    m = _PLATFORM.search(text)
+    """The kind of an item by its last channel word, its noun ("办公场所的LED屏及宣传栏" is a board)."""
+    m = next(reversed(list(_PLATFORM.finditer(text))), None)
     if m is not None and m.lastgroup:
         return _KINDS[m.lastgroup]
     return "other" if "报" in text and _PAPER.search("、" + text) else None
@@ -128,8 +166,8 @@ def _kind_of(text: str) -> PlatformKind | None:
 def _list_items(
     norm: str, start: int, end: int, titles: list[tuple[int, int]]
 ) -> tuple[list[_Found], list[tuple[int, int]]]:
-    """Items of the publishing lists in the range, and the spans of every list seen (accepted or not). A list
-    counts when most of its items are channels, each ending with its channel word (its noun)."""
+    """Items of the publishing lists in the range, and the lists' spans. A list counts when most of its items
+    are channels, each ending with its channel word (its noun); channel words in other lists stand alone."""
     found: list[_Found] = []
     seen: list[tuple[int, int]] = []
     for m in _CLAUSE.finditer(norm, start, end):
@@ -138,13 +176,21 @@ def _list_items(
         if _PLATFORM.search(norm, m.start(), m.end()) is None and "报" not in m.group():
             continue  # no channel word at all: not a list of channels (the common case, checked cheaply)
         pieces, closed = _split_list(norm, m.start(), m.end())
-        seen.append((m.start(), m.end()))
         items = [_item_span(norm, s, e, tail=not closed and i == len(pieces) - 1) for i, (s, e) in enumerate(pieces)]
         channels = [(s, e) for s, e in items if e > s]
         if len(channels) * 3 < len(pieces) * 2:
             continue  # mostly not channels: ways of explaining a policy, say, not of publishing
+        seen.append((m.start(), m.end()))
         for s, e in channels:
-            found.append(_Found(s, e, _kind_of(norm[s:e]) or "other"))
+            if _FAULT.search(norm, s, e):
+                continue  # "运维不及时的政府网站": a fault found, not a channel the report uses
+            if e - s > _LONG_ITEM or _NOT_A_NAME.search(norm, s, e):
+                # a clause around a channel word ("运维不及时的政府网站"), not a name: the word and its owner
+                first, e, _ = _channels(norm, s, e)[-1]
+                s = _owner_start(norm, s, first)
+                if s == first and norm[s:e] in _GENERIC:
+                    continue
+            found.append(_Found(s, e, _kind_of(norm[s:e]) or "other", listed=True))
     return found, seen
 
 
@@ -188,19 +234,28 @@ def _item_span(norm: str, start: int, end: int, tail: bool) -> tuple[int, int]:
     found = _channels(norm, start, end)
     while start < end and norm[start] in " \t":
         start += 1
-    if not found or (not tail and norm[found[-1][1] : end].strip(' \t”"')):
+    if not found:
         return start, start
-    return start, found[-1][1]
+    last = found[-1][1]
+    after = _COUNT.match(norm, last, end)  # "新闻发布会8场": how many, not what else
+    if not tail and norm[after.end() if after else last : end].strip(' \t”"'):
+        return start, start
+    return start, last
 
 
 def _owner_start(norm: str, region_start: int, s: int) -> int:
-    """Start of the owner right before a channel word at ``s`` (the shortest that opens the phrase), else s."""
+    """Start of the owner right before a channel word at ``s`` (the longest that opens the phrase), else s."""
+    start = s
     for p in range(s - 1, max(region_start, s - 15) - 1, -1):
-        if norm[p] in _NOT_AN_OWNER or not _OWNER_BODY.fullmatch(norm, p, s):
+        if _NOT_A_PLACE.search(norm, p, s):
+            break  # "截至目前我区政府网站": no owner reaches over a verb
+        if norm[p] in _NOT_AN_OWNER and not _EACH.match(norm, p):
+            continue
+        if not _OWNER_BODY.fullmatch(norm, p, s):
             continue
         if p == region_start or any(norm.endswith(w, region_start, p) for w in _OWNER_AFTER):
-            return p
-    return s
+            start = p
+    return start
 
 
 def _standalone(norm: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[_Found]:
@@ -210,7 +265,7 @@ def _standalone(norm: str, start: int, end: int, taken: list[tuple[int, int]]) -
         s = first
         if any(ts <= s < te for ts, te in taken) or norm[s - 1 : s] == "等":
             continue
-        if kind in _OWNED_KINDS:
+        if kind in _OWNED_KINDS or norm[last - 1] == "馆":  # 区档案馆, 县图书馆 are owned too
             s = _owner_start(norm, start, s)
         if s == first and norm[first:last] in _GENERIC:
             continue
@@ -222,8 +277,12 @@ def _quoted(norm: str, start: int, end: int) -> list[_Found]:
     found = []
     for m in _QUOTED.finditer(norm, start, end):
         name, suffix = m.group("name"), m.group("suffix")
+        if _SLOGAN.search(name):
+            continue  # "上网不涉密,涉密不上网" is a slogan
         if suffix:
             kind = next(k for end_word, k in _QUOTED_KIND if suffix.endswith(end_word))
+            if suffix == "平台" and _SOCIAL.search(name):  # “两微”平台, “两微一端”平台: accounts, not a site
+                kind = "new_media"
             found.append(_Found(m.start(), m.end(), kind))
         elif name.endswith(("网站", "网", "客户端", "APP", "公众号")) and "尽" not in name:
             kind = next(k for end_word, k in _QUOTED_KIND if name.endswith(end_word))
@@ -231,17 +290,15 @@ def _quoted(norm: str, start: int, end: int) -> list[_Found]:
     return found
 
 
-def extract_platforms(doc: Document, overview: Overview, intro: tuple[int, int] | None) -> list[Platform]:
-    """Platforms the report says it publishes through: the overview's intro, 主动公开 and 平台 sub-items."""
-    regions = [intro] if intro else []
-    for item in (overview.active_disclosure, overview.platforms):
-        if item is not None:
-            regions.append(item.span)
-    overview_start = min((r[0] for r in regions), default=len(doc.norm))
-    own = _OWN_COPY.search(doc.norm, 0, overview_start)
-    if own is not None:
-        regions.append(own.span())
+def extract_platforms(doc: Document, region: tuple[int, int] | None) -> list[Platform]:
+    """Platforms the report says it publishes through, named in ``region`` (the overview) or in the line that
+    says where the report itself is published. One entry per platform: the government's portal is one
+    platform however often and by whatever name the report mentions it (see ``_portals``)."""
     norm = doc.norm
+    regions = [region] if region else []
+    own = _own_copy(norm)
+    if own is not None and not (region and region[0] <= own[0] < region[1]):
+        regions.append(own)
     chosen: dict[str, _Found] = {}  # one platform per name; the longest wording of it, at its first place
     first: dict[str, int] = {}
     for start, end in sorted(regions):
@@ -252,10 +309,37 @@ def extract_platforms(doc: Document, overview: Overview, intro: tuple[int, int] 
             first.setdefault(key, len(first))
             if key not in chosen or f.end - f.start > chosen[key].end - chosen[key].start:
                 chosen[key] = f
-    return [
-        Platform(name=doc.text[f.start : f.end], kind=f.kind, span=(f.start, f.end))
-        for f in sorted(chosen.values(), key=lambda f: first[_SAME_PLATFORM.sub("", doc.text[f.start : f.end])])
-    ]
+    found = sorted(chosen.values(), key=lambda f: first[_SAME_PLATFORM.sub("", doc.text[f.start : f.end])])
+    found = _portals(norm, found, own)
+    return [Platform(name=doc.text[f.start : f.end], kind=f.kind, span=(f.start, f.end)) for f in found]
+
+
+def _own_copy(norm: str) -> tuple[int, int] | None:
+    """The sentence that says where the report itself is published, if it names a site."""
+    for m in _OWN_COPY.finditer(norm):
+        start = max(norm.rfind("。", 0, m.start()), norm.rfind("\n", 0, m.start())) + 1
+        end = norm.find("。", m.end())
+        end = len(norm) if end < 0 else end
+        if end - start < 200 and "网" in norm[start:end] and _OWN_VERB.search(norm, start, end):
+            return start, end
+    return None
+
+
+def _portals(norm: str, found: list[_Found], own: tuple[int, int] | None) -> list[_Found]:
+    """The government portals mentioned in passing kept as one: the one the report's own copy names, else the
+    first named. A publishing list's item stays as the list names it; a department's site ("区行政服务中心官网",
+    "“…市场监督管理局”门户网站") is another platform."""
+    portals = [f for f in found if f.kind == "website" and not f.listed and _is_portal(norm[f.start : f.end])]
+    if len(portals) < 2:
+        return found
+    mine = [f for f in portals if own is not None and own[0] <= f.start < own[1]]
+    keep = mine[0] if mine else min(portals, key=lambda f: f.start)
+    return [f for f in found if f is keep or f not in portals]
+
+
+def _is_portal(name: str) -> bool:
+    m = _PORTAL.search(name)
+    return m is not None and not _DEPARTMENT.search(name, 0, m.start())
 
 
 def _found(norm: str, start: int, end: int) -> list[_Found]:
@@ -273,4 +357,6 @@ def _found(norm: str, start: int, end: int) -> list[_Found]:
         f
         for f, name in zip(found, named, strict=True)
         if not (name in _BARE and any(name in other and name != other for other in named))
+        and not _NAMED_AFTER.match(norm, f.end)  # “两馆”(档案馆、图书馆): its items are the platforms
+        and not (f.kind == "bulletin_board" and _COUNT.match(norm, f.end))  # 公示公告栏76条: a site's column
     ]

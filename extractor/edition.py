@@ -20,8 +20,11 @@ LAST_OLD_YEAR = 2018  # the 2019 format (国办公开办函〔2019〕60号) appl
 def is_pre_2019(doc: Document, year: int | None, tables_found: bool) -> bool:
     """No standard table was read, and the report is of 2018 or earlier (by its title's year, else by the
     old format's section titles)."""
-    if tables_found:
-        return False
+    return not tables_found and old_format(doc, year)
+
+
+def old_format(doc: Document, year: int | None) -> bool:
+    """Whether the report is of 2018 or earlier: by its title's year, else by the old format's section titles."""
     if year is not None:
         return year <= LAST_OLD_YEAR
     return _OLD_HEADINGS.search(doc.norm) is not None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .edition import old_format
 from .ingest import Document
 from .schema import Overview, OverviewItem
 from .sections import Section
@@ -97,9 +98,11 @@ def extract_overview(doc: Document, sec: Section | None) -> Overview:
     return Overview(**found)
 
 
-def overview_intro(doc: Document, sec: Section | None) -> tuple[int, int] | None:
-    """Text of the overview before its first sub-item (often names the publishing channels)."""
-    if sec is None:
-        return None
-    subs = _sub_items(doc.norm, sec)
-    return (sec.body_start, subs[0].start() if subs else sec.end)
+def channels_region(doc: Document, sections: dict[str, Section], year: int | None) -> tuple[int, int] | None:
+    """Where a report names its publishing channels: the overview's text after its heading; in a report of
+    the format used before 2019 (other sections, no standard tables), everything up to its problems."""
+    sec = sections.get("overview")
+    if old_format(doc, year):
+        problems = sections.get("problems_and_improvements")
+        return (sec.body_start if sec else 0, problems.start if problems else len(doc.norm))
+    return None if sec is None else (sec.body_start, sec.end)

@@ -40,11 +40,13 @@ _LAST_YEAR = re.compile(
 )
 _STILL = re.compile(r"(?:还|仍|也|但)[^。;:\n]{0,6}?存在")
 _SENTENCES = re.compile(r"[^。;:\n]+[。;:\n]?")
-# Where a report's closing lines start: its signature and date, or an attached table.
+# Where a report's closing lines start: its signature and date, or an attached table (a section of its own in
+# the format used before 2019).
 _CLOSING = re.compile(
     r"[ \t\n]+(?:[^\s。;:]{2,30}(?:局|政府|委员会|办公室|中心|管委会)[ \t]*)?"
     r"(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d〇○一二三四五六七八九十]{1,3}月[\d〇○一二三四五六七八九十]{1,3}日"
     r"(?=\s*(?:附|$))|[ \t\n]*附(?:表|件)(?:[:一二三1-9]|下载)|(?<=。)[一二三四五六七八九十]、附(?:表|件)"
+    r"|(?<=[。\n])\s*[一二三四五六七八九十]、[^。\n]{0,16}?统计表"  # the old format's 六、政府信息公开情况统计表
 )
 
 

@@ -15,7 +15,7 @@ from .claims import stated_table3
 from .crosscheck import check_fee_stated, check_prose, check_sections
 from .fee import extract_fee
 from .ingest import Document
-from .narrative import extract_overview, overview_intro
+from .narrative import channels_region, extract_overview
 from .organs import resolve_title
 from .problems import extract_problems
 from .rules import S3
@@ -108,7 +108,7 @@ def read_narrative(doc: Document, sections: dict[str, Section]) -> Narrative:
     title = resolve_title(find_title(doc, min((s.start for s in sections.values()), default=0)), doc.meta)
     overview = extract_overview(doc, sections.get("overview"))
     problems, improvements = extract_problems(doc, sections.get("problems_and_improvements"))
-    platforms = extract_platforms(doc, overview, overview_intro(doc, sections.get("overview")))
+    platforms = extract_platforms(doc, channels_region(doc, sections, title.year))
     fee = extract_fee(doc, sections.get("other_matters"))
     return Narrative(title, overview, problems, improvements, platforms, fee)
 

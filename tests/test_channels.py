@@ -70,3 +70,56 @@ def test_extract_platforms_reads_the_reports_own_copy() -> None:
     preamble = "本报告的电子版可在平潭综合实验区门户网站（www.pingtan.gov.cn）下载。\n"
     report = extract_text(text[:title_end] + preamble + text[title_end:])
     assert "平潭综合实验区门户网站" in [p.name for p in report.platforms]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (  # a verb before the channel word is no owner
+            "截至目前我区政府网站共收到网友留言11条，已按时办结。",
+            [("政府网站", "website")],
+        ),
+        (  # the two halls named in brackets are the platforms
+            "按要求及时向“两馆”（档案馆、图书馆）报送主动公开文件。",
+            [("档案馆", "other"), ("图书馆", "other")],
+        ),
+        (  # every village's boards; a count after an item does not end the list
+            "通过各村（居）信息公告栏公示。全年召开新闻发布会8场、媒体见面会9场。",
+            [("各村（居）信息公告栏", "bulletin_board"), ("新闻发布会", "other")],
+        ),
+        (  # 按时报送 is not a newspaper, a quoted slogan is not a site, 公示公告栏76条 is a site's column
+            "二是按时报送信息，坚持“上网不涉密，涉密不上网”，其中公示公告栏76条。",
+            [],
+        ),
+        (  # accounts behind a platform suffix are new media
+            "充分发挥“两微”平台作用，“平潭文旅”官方新浪微博账号累计发布信息4537条。",
+            [("“两微”平台", "new_media"), ("“平潭文旅”官方新浪微博账号", "new_media")],
+        ),
+        (  # a clause around a channel word is not its name
+            "对运维不及时的政府网站、政务新媒体等进行通报。",
+            [("政务新媒体", "new_media")],
+        ),
+    ],
+    ids=["verb-is-no-owner", "two-halls", "village-boards-and-counts", "not-platforms", "accounts", "clause-item"],
+)
+def test_extract_platforms_reads_real_report_wording(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _platforms(sentence) == expected
+
+
+def test_extract_platforms_keeps_one_portal_named_several_ways() -> None:
+    """The government's portal, mentioned by several names in passing, is one platform: the one the report's
+    own copy names. A publishing list's item and a department's own site stay."""
+    text = generate(61, "tab").text
+    title_end = text.index("\n") + 1
+    preamble = "报告全文通过“平潭综合实验区党工委管委会”门户网站（https://www.pingtan.gov.cn）对外公布。\n"
+    text = text[:title_end] + preamble + text[title_end:]
+    start, end = text.index("（一）主动公开"), text.index("（二）依申请公开")
+    body = (
+        "在实验区政府门户网站发布信息120条，并在“中国平潭”政府门户网站开设专栏；"
+        "通过“平潭综合实验区市场监督管理局”门户网站发布抽检信息。\n\n"
+    )
+    report = extract_text(text[:start] + "（一）主动公开\n\n" + body + text[end:])
+    assert [p.name for p in report.platforms] == [
+        "“平潭综合实验区党工委管委会”门户网站",
+        "“平潭综合实验区市场监督管理局”门户网站",
+    ]

@@ -71,3 +71,14 @@ def test_extract_problems_reads_a_crawler_one_line_section() -> None:
     problems, improvements = _section_five(section, one_line=True)
     assert problems == ["甲更新不及时；", "乙形式比较单一。"]
     assert improvements == ["规范甲，提高时效性。", "拓宽乙。"]  # the signature and date are not a measure
+
+
+def test_extract_problems_stops_at_the_old_formats_statistics_table() -> None:
+    """A report of the format used before 2019 ends with its statistics table as a section of its own."""
+    section = (
+        "还存在甲意识不强、乙有待加强等问题。下一步，我区将加强甲，提升乙。"
+        "六、政府信息公开情况统计表指标名称计量单位2018年度主动公开文件数条206其中:1.政府网站公开数条206"
+    )
+    problems, improvements = _section_five(section, one_line=True)
+    assert problems == ["甲意识不强", "乙有待加强"]
+    assert improvements == ["下一步，我区将加强甲，提升乙。"]

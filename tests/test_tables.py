@@ -372,3 +372,31 @@ def test_parse_settles_a_glued_row_by_the_column_sums() -> None:
     assert report.table3 is not None
     assert [c["value"] for c in report.table3["granted"].values()] == [11, 2, 0, 0, 0, 0, 13]
     assert [c["value"] for c in report.table3["results_total"].values()] == [12, 2, 0, 0, 0, 0, 14]
+
+
+def test_parse_reads_a_glued_row_of_one_digit_a_cell_that_does_not_add_up() -> None:
+    """Seven digits for seven cells split one way whatever the sums say: the row is read as printed (the
+    document's own error, which R3.3 then reports), and it vouches for no other row's split."""
+    text = _one_line(
+        {
+            "一、本年新收政府信息公开申请数量": "100 0 0 00",  # 自然人 1, 总计 0: R3.3 fails
+            "（一）予以公开": "1000001",
+            "（七）总计": "1000001",
+        }
+    )
+    report = extract_text(text)
+    assert report.table3 is not None
+    assert [c["value"] for c in report.table3["new_received"].values()] == [1, 0, 0, 0, 0, 0, 0]
+    assert any(f.rule == "R3.3" for f in report.findings)
+    assert any(f.rule == "S2" and "one digit a cell" in f.message for f in report.findings)
+
+
+@pytest.mark.parametrize("layout", ["markdown", "tab", "pdf"])
+def test_parse_refuses_a_number_cut_at_its_point(layout: str) -> None:
+    """OCR's "302. 55" is 302.55 cut in two: never read as 55."""
+    doc = generate(23, layout, zero_rate=0.0)
+    fee = str(doc.values.get("table2.fees.amount"))
+    assert fee in doc.text
+    text = doc.text.replace(fee, "302. 55", 1)
+    report = extract_text(text)
+    assert "fees" not in (report.table2 or {})

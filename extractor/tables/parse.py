@@ -217,14 +217,17 @@ def _settle_glued(
         k: {c: 0 if k in filler.blank_rows else v["value"] for c, v in row.items()} for k, row in data.items()
     } | dict(blank or {})  # a blank row counts 0 in the sums: its cells were printed as nothing at all
     pins = {(path.split(".")[0], path.split(".")[1]): v for path, v in stated.items() if path.count(".") == 1}
-    chosen = glued.resolve(fixed, options, columns, equations, pins) if equations else None
+    # A row that does not add up as printed makes the column sums no witness for any other split.
+    trusted = equations and not filler.as_printed
+    chosen = glued.resolve(fixed, options, columns, equations, pins) if trusted else None
     if chosen is None and not (strict and equations):
         chosen = {k: 0 for k, cs in options.items() if len(cs) == 1}
     for key, (g, candidates, _) in filler.runs.items():
         run = " ".join(t.text for t in g.values if t.kind == VALUE)
         if chosen is not None and key in chosen:
             data[key] = filler.row(key, filler.columns[key], candidates[chosen[key]])
-            filler.problem("warning", key, f"row '{key}' read from run-together digits '{run}': one split fits", g)
+            how = "one digit a cell, the only split" if key in filler.as_printed else "one split fits"
+            filler.problem("warning", key, f"row '{key}' read from run-together digits '{run}': {how}", g)
         else:
             why = "no split adds up with the rest of the table" if chosen is None else "they split several ways"
             filler.problem("error", key, f"row '{key}' has run-together digits '{run}' and {why}; not filled", g)

@@ -210,7 +210,7 @@ def take(values: tuple[Token, ...], n: int, label_padding: bool = True, full_wid
     if not values:
         return None
     if not values[0].delimited:
-        only = [v for v in values if v.kind == VALUE]
+        only = [v for v in values if v.kind in (VALUE, GARBLED)]  # a misread number holds its cell's place
         return only if len(only) == n else None
     excess = len(values) - n
     if excess < 0:
@@ -262,6 +262,7 @@ class Filler:
     runs: dict[str, tuple[Group, list[list[Token]], bool]] = field(default_factory=dict)
     blank_rows: set[str] = field(default_factory=set)  # glued rows printed as a label alone: all blank
     short_rows: set[str] = field(default_factory=set)  # glued rows with fewer digits than cells
+    as_printed: set[str] = field(default_factory=set)  # glued rows read one digit a cell although they do not add up
 
     def problem(self, severity: Severity, key: str, message: str, g: Group | None = None) -> None:
         span = label_span(g) if g is not None else None
@@ -294,11 +295,28 @@ class Filler:
         if found is None:
             self.problem("error", key, f"row '{key}' has digits run together that split too many ways; not filled", g)
         elif not found:
-            self.problem("error", key, f"row '{key}' has run-together digits no split of which adds up; not filled", g)
+            forced = self._one_digit_cells(g, n, cols)
+            if forced is None:
+                message = f"row '{key}' has run-together digits no split of which adds up; not filled"
+                self.problem("error", key, message, g)
+            else:
+                self.runs[key] = (g, [forced], False)
+                self.as_printed.add(key)
         else:
             identity = self.identity if self.equality else None
             blank = len(found) == 1 and glued_digits.blank_reading(g.values, n, cols, identity)
             self.runs[key] = (g, found, blank)
+
+    def _one_digit_cells(self, g: Group, n: int, cols: tuple[str, ...]) -> list[Token] | None:
+        """The only split of a row holding exactly one digit per cell ("100 0 0 00" for seven cells), when its
+        identity fails (the document's own error, which the validators then report) and no reading with a
+        blank cell fits it either. None otherwise."""
+        if glued_digits.digits(g.values) != n or any(not t.text.isdigit() for t in g.values if t.kind == VALUE):
+            return None
+        if glued_digits.blank_reading(g.values, n, cols, self.identity if self.equality else None):
+            return None
+        found = glued_digits.row_splits(g.values, n, cols, None)
+        return found[0] if found is not None and len(found) == 1 else None
 
     @property
     def prints_blanks(self) -> bool:

@@ -26,7 +26,10 @@ PIPE = 2
 PIPE_TAIL = 3
 
 _VALUE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|件|笔|个|项|条|次)?|/|\\|[—―]+|-{1,2}|–|无")
-_GARBLED = re.compile(r"[+-]?(?=[\d.,]*[OoIl])[\dOoIl.,]{1,12}")
+# OCR's misreads: a letter for a digit ("1O", "22l"), a number cut at its point ("302. 55" gives "302.").
+_GARBLED = re.compile(r"[+-]?(?=[\d.,]*[OoIl])[\dOoIl.,]{1,12}|\d{2,}[\d,]*\.")
+_CUT = re.compile(r"\d\.(?:\s|$)")  # a number cut at its point: "302. 55"
+_NUMBER_PIECE = re.compile(r"[+-]?[\d.,]*\d[\d.,]*|/|[—―-]+|无")  # a number or a piece of one
 _NUMBER = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)(万元|元|件|笔|个|项|条|次)?")
 _PAGE_NUMBER = re.compile(
     r"[ \t]*(?:[-—–~_]+[ \t]*\d{1,4}[ \t]*[-—–~_]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
@@ -184,9 +187,13 @@ def _cell_tokens(
             kind = _kind(stripped)
         if kind == EMPTY:
             append(new(Token, (EMPTY, "", cell_start, cell_start, line_no, how)))
-        elif kind == SPLIT and how == PIPE and all(_VALUE.fullmatch(p) for p in stripped.split()):
-            # "| 4 1 |": one pipe cell holding numbers only is a number OCR broke (41), or cells run together
-            # while the row has blanks; either way its cells cannot be told.
+        elif (
+            kind == SPLIT
+            and (how == PIPE or _CUT.search(stripped))
+            and all(_NUMBER_PIECE.fullmatch(p) for p in stripped.split())
+        ):
+            # "| 4 1 |", "| 302. 55 |": one pipe cell holding numbers only is a number OCR broke (41, 302.55),
+            # or cells run together while the row has blanks; either way its cells cannot be told.
             lead = cell_start + cell.index(stripped)
             append(new(Token, (GARBLED, stripped, lead, lead + len(stripped), line_no, how)))
         elif kind == SPLIT:
