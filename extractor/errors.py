@@ -47,3 +47,7 @@ class ConfigError(ExtractorError):
 
 class ModelError(ExtractorError):
     """The model endpoint failed after retries, or answered nothing usable: retry later or change model."""
+
+
+class OcrUnavailableError(InputError):
+    """The file needs OCR and the ``[ocr]`` extra is not installed: install it and re-run (a re-run retries)."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import charset_normalizer
 
 from .errors import BinaryDocumentError, EmptyDocumentError, UndecodableDocumentError
+from .regions import OcrPage
 
 # Full-width ASCII block (U+FF01..U+FF5E) -> ASCII, plus the spaces and dashes that break matching.
 _FOLD: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
@@ -30,9 +31,9 @@ _MAGIC = (
     (b"%PDF", "a PDF file", "PDF input is not supported yet: export its text layer to .txt"),
     (b"PK\x03\x04", "a ZIP container (DOCX/XLSX?)", "save it as plain text (.txt) first"),
     (b"\xd0\xcf\x11\xe0", "a legacy Office/WPS file", "save it as plain text (.txt) first"),
-    (b"\x89PNG", "a PNG image", "OCR the image to text first"),
-    (b"\xff\xd8\xff", "a JPEG image", "OCR the image to text first"),
-    (b"GIF8", "a GIF image", "OCR the image to text first"),
+    (b"\x89PNG", "a PNG image", "name it .png to read it by OCR"),
+    (b"\xff\xd8\xff", "a JPEG image", "name it .jpg to read it by OCR"),
+    (b"GIF8", "a GIF image", "convert it to PNG to read it by OCR"),
 )
 
 
@@ -55,6 +56,7 @@ class Document:
     sha256: str
     nbytes: int
     pages: tuple[tuple[int, int], ...] | None = None  # PDF: [start, end) of each page in ``text``
+    ocr: tuple[OcrPage, ...] | None = None  # pages read by OCR: where each piece of ``text`` was read
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>") -> Document:

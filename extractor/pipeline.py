@@ -19,6 +19,7 @@ from .errors import InputError, ModelError, NotAReportError
 from .ingest import Document
 from .narrative import extract_overview, extract_problems, overview_intro
 from .readers import SUFFIXES, read
+from .regions import mark_low_confidence, ocr_info
 from .schema import CellRef, ErrorInfo, FailureRecord, Finding, Formats, Provenance, Report, SectionInfo, Source, Usage
 from .sections import Section, find_sections, find_title
 from .tables import ParsedTable, TableProblem, parse_table2, parse_table3, parse_table4
@@ -76,6 +77,7 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
             chars=len(doc.text),
             bytes=doc.nbytes,
             pages=list(doc.pages) if doc.pages else None,
+            ocr=ocr_info(doc.ocr),
         ),
         title=title.text,
         organ=title.organ,
@@ -95,6 +97,7 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
         findings=[],
         provenance=Provenance(version=__version__, backend="rules"),
     )
+    mark_low_confidence([report.table2, report.table3, report.table4], doc.ocr)
     t_build = perf_counter()
     report.findings = [_problem_finding(p) for parsed in (t2, t3, t4) for p in parsed.problems]
     t_model = t_build
