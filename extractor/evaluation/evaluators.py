@@ -76,6 +76,33 @@ class TableCells:
         out.add("cells", correct / total if total else 1.0)
 
 
+class SilentErrors:
+    """A wrong non-blank value in a table whose arithmetic rules all pass: the misread no validator can catch
+    (an OCR'd digit above all). 1 when a document has none; the misses name the cells."""
+
+    name = "silent"
+
+    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
+        flagged = {
+            c.path.split(".")[0]
+            for f in report.findings
+            if f.rule.startswith("R") and f.severity == "error"
+            for c in f.cells
+        }
+        misses = []
+        for table in ("table2", "table3", "table4"):
+            gold = case.gold.table(table)
+            if gold is None or table in flagged:
+                continue
+            got = getattr(report, table) or {}
+            for row, cols in gold.items():
+                for col, cell in cols.items():
+                    mine = got.get(row, {}).get(col)
+                    if mine is not None and mine["value"] is not None and not _same(mine["value"], cell.value):
+                        misses.append(f"{table}.{row}.{col}: expected {cell.value!r}, got {mine['value']!r}")
+        out.add("cells.no_silent_wrong", 0.0 if misses else 1.0, misses)
+
+
 class Formats:
     """Share of the three tables whose format was told right."""
 
@@ -197,6 +224,7 @@ class Verbatim:
 
 DEFAULT_EVALUATORS: tuple[Evaluator, ...] = (
     TableCells(),
+    SilentErrors(),
     Formats(),
     Items("problems"),
     Items("improvements"),

@@ -11,6 +11,7 @@ COLUMNS = (
     ("table2.cells", "t2"),
     ("table3.cells", "t3"),
     ("table4.cells", "t4"),
+    ("cells.no_silent_wrong", "no silent"),
     ("formats", "fmt"),
     ("problems.f1", "prob F1"),
     ("improvements.f1", "impr F1"),

@@ -119,13 +119,14 @@ def synthetic_gold(doc: SyntheticDoc, name: str) -> Gold:
     )
 
 
-INPUT_FORMATS = ("txt", "html", "docx", "pdf")
+INPUT_FORMATS = ("txt", "html", "docx", "pdf", "scan")
 
 
 def synthetic_cases(n: int, seed: int = 0, break_rate: float = 0.2, inputs: tuple[str, ...] = ("txt",)) -> list[Case]:
     """N generated reports, cycling through the layouts; both formats, blanks, and one rule broken in
     ``break_rate`` of them. Each is scored as text (grouped by layout) and, per ``inputs``, also as an HTML
-    page, a DOCX and a PDF written to disk and read back (grouped by input format)."""
+    page, a DOCX, a PDF and a scanned PDF (page images only, read back by OCR) written to disk and read back
+    (grouped by input format)."""
     rng = random.Random(seed)
     cases = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -157,8 +158,10 @@ def _as_file(doc: SyntheticDoc, kind: str, path: Path) -> str:
     """The report written as ``kind`` and read back: the text the extractor sees for that input format."""
     from ..readers import read
     from ..synthetic.files import to_docx, to_html, to_pdf
+    from ..synthetic.scan import to_scan
 
-    path.write_bytes({"html": to_html, "docx": to_docx, "pdf": to_pdf}[kind](doc))
+    path = path.with_suffix(".pdf") if kind == "scan" else path
+    path.write_bytes({"html": to_html, "docx": to_docx, "pdf": to_pdf, "scan": to_scan}[kind](doc))
     return read(path).text
 
 
