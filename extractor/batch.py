@@ -45,14 +45,17 @@ FSYNC_EVERY_S = 2.0
 
 def run_config(stage: ModelStage | None) -> str:
     """What a record's content depends on: a record made under another configuration is redone."""
+    from .readers.ocr import ocr_mode
+
+    ocr = "" if ocr_mode() == "auto" else f"; ocr {ocr_mode()}"  # the default leaves older records valid
     if stage is None:
-        return f"extractor {__version__}; backend rules"
+        return f"extractor {__version__}; backend rules{ocr}"
     from .llm.prompts import DEFAULT_PROMPTS
 
     folder = stage.prompts_dir or DEFAULT_PROMPTS
     prompts = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.glob("*.md")))).hexdigest()[:12]
     c = stage.llm.config
-    return f"extractor {__version__}; backend llm; model {c.model}; mode {c.mode}; tables {stage.tables}; prompts {prompts}"
+    return f"extractor {__version__}; backend llm; model {c.model}; mode {c.mode}; tables {stage.tables}; prompts {prompts}{ocr}"
 
 
 @dataclass

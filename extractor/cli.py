@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     ex = sub.add_parser("extract", help="extract reports (files or folders) to JSON lines")
-    ex.add_argument("paths", nargs="*", help="report files (.txt .md .html .pdf .docx) or folders searched recursively")
+    ex.add_argument(
+        "paths", nargs="*", help="report files (.txt .md .html .pdf .docx, scans .png .jpg .tif) or folders (recursive)"
+    )
     ex.add_argument("--from-list", metavar="FILE", help="also extract the paths listed in FILE, one per line")
     ex.add_argument("-o", "--output", help="append JSON lines here (re-running resumes) instead of stdout")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr (errors still shown)")
@@ -43,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--cache-dir", help="model response cache (default: ~/.cache/extractor/responses)")
     ex.add_argument("--no-cache", action="store_true", help="do not read or write the model response cache")
     _model_options(ex)
+    _ocr_option(ex)
 
     va = sub.add_parser("validate", help="re-run the validators on extracted records")
     va.add_argument("records", help="a JSONL file written by 'extractor extract'")
@@ -52,13 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     sh = sub.add_parser("show", help="show one document's tables and findings")
     sh.add_argument("file", help="a report file, or a JSONL file of extracted records")
     sh.add_argument("--doc-id", help="which record of a JSONL file (default: the first)")
+    _ocr_option(sh)
 
     ev = sub.add_parser("eval", help="score the extractor against the gold set, or compare two eval reports")
     _model_options(ev)
     ev.add_argument("--gold", default=None, help="gold folder (default: evals/gold of this checkout)")
     ev.add_argument("--synthetic", type=int, metavar="N", help="score N generated reports instead of the gold set")
     ev.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports")
-    ev.add_argument("--inputs", default="txt", help="synthetic input formats, comma-separated: txt,html,docx,pdf")
+    ev.add_argument("--inputs", default="txt", help="synthetic input formats, comma-separated: txt,html,docx,pdf,scan")
     ev.add_argument("-o", "--output", help="write the eval report (JSON) here")
     ev.add_argument("--markdown", help="also write a markdown rendering here (for a pull request)")
     ev.add_argument("--compare", nargs=2, metavar=("BASE", "NEW"), help="diff two eval reports")
@@ -71,10 +75,20 @@ def _parser() -> argparse.ArgumentParser:
 
     tx = sub.add_parser("text", help="print the text a file's spans index (HTML, PDF and DOCX are converted)")
     tx.add_argument("file")
+    _ocr_option(tx)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of the output records")
     sc.add_argument("--failure", action="store_true", help="the schema of failure records instead")
     return p
+
+
+def _ocr_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--ocr",
+        choices=["auto", "always", "never"],
+        default=None,
+        help="OCR PDF pages without a text layer (auto, default), every page, or none (needs the [ocr] extra)",
+    )
 
 
 def _model_options(p: argparse.ArgumentParser) -> None:
@@ -127,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed its message
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if getattr(args, "ocr", None):
+        os.environ["EXTRACTOR_OCR"] = args.ocr  # the readers (in every worker process) take it from there
     try:
         if args.command == "extract":
             return _extract(args, err)
@@ -188,7 +204,7 @@ def _extract(args: argparse.Namespace, err: Console) -> int:
     paths = list(iter_inputs(inputs))
     if not paths:
         raise UsageError(
-            f"no report file (.txt .md .html .pdf .docx) found in {', '.join(inputs)}; give files or "
+            f"no report file (.txt .md .html .pdf .docx .png .jpg .tif) found in {', '.join(inputs)}; give files or "
             "folders holding them"
         )
     if args.workers < 1:
