@@ -75,7 +75,8 @@ class Source(BaseModel):
     sha256: str | None = Field(default=None, description="SHA-256 of the file's bytes.")
     encoding: str | None = Field(
         default=None,
-        description="Encoding the bytes were decoded with; html/<charset>, pdf or docx for converted files.",
+        description="Encoding the bytes were decoded with; html/<charset>, pdf or docx for converted files, "
+        "pdf+ocr for a PDF with pages read by OCR, ocr for an image.",
     )
     chars: int | None = Field(default=None, description="Length of the decoded text in characters.")
     bytes: int | None = Field(default=None, description="Size of the file in bytes.")

@@ -94,3 +94,26 @@ def test_page_blocks_pieces_point_at_their_text_and_box() -> None:
         "5": ((140, 135, 150, 155), 0.42),
         "7": ((340, 135, 350, 155), 0.99),
     }
+
+
+def test_page_blocks_unruled_table_columns_from_the_fullest_rows() -> None:
+    words = [word("二、主动公开政府信息情况", 10, 20, 250, 40)]
+    words += [
+        word("信息内容", 10, 60, 90, 80),
+        word("本年制发件数", 150, 60, 250, 80),
+        word("本年废止件数", 300, 60, 400, 80),
+    ]
+    words += [word("规章", 10, 90, 50, 110), word("12", 190, 90, 210, 110)]  # blank in the last column
+    words += [word("行政规范性文件", 10, 120, 130, 140), word("0", 195, 120, 205, 140), word("305", 340, 120, 370, 140)]
+    words += [word("行政许可", 10, 150, 90, 170), word("处理决定数量合计", 150, 150, 400, 170)]  # spans two columns
+    blocks = page_blocks(words, [])
+    assert [b.text for b in blocks] == [
+        "二、主动公开政府信息情况",
+        "信息内容\t本年制发件数\t本年废止件数\n规章\t12\t\n行政规范性文件\t0\t305\n行政许可\t处理决定数量合计\t",
+    ]
+
+
+def test_page_blocks_prose_is_not_taken_for_a_table() -> None:
+    words = [word("本年度共收到申请", 10, 20, 170, 40), word("5件", 200, 20, 230, 40)]
+    words += [word("其中网上申请", 10, 50, 130, 70), word("3件", 200, 50, 230, 70)]
+    assert [b.text for b in page_blocks(words, [])] == ["本年度共收到申请 5件", "其中网上申请 3件"]

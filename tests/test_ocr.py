@@ -84,6 +84,13 @@ def test_read_scanned_pdf_spans_lead_to_page_boxes(scan_file: Path) -> None:
     assert 0 <= x0 < x1 <= info.width and 0 <= y0 < y1 <= info.height and info.dpi == 150
 
 
+def test_read_scanned_pdf_document_survives_a_worker_process(scan_file: Path) -> None:
+    import pickle
+
+    doc = read(scan_file)
+    assert pickle.loads(pickle.dumps(doc)) == doc  # what a --jobs worker hands back
+
+
 def test_read_scanned_pdf_again_uses_the_cache(scan_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = read(scan_file).text
 
@@ -135,3 +142,27 @@ def test_ocr_mode_rejects_an_unknown_value(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("EXTRACTOR_OCR", "sometimes")
     with pytest.raises(UsageError, match="auto, always, never"):
         ocr_mode()
+
+
+def test_image_pages_one_per_tiff_frame_with_its_dpi() -> None:
+    pytest.importorskip("PIL")
+    import io
+
+    from PIL import Image
+
+    from extractor.readers.ocr import image_pages
+
+    frames = [Image.new("L", (60, 40), 255), Image.new("L", (50, 30), 200)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:], dpi=(300, 300))
+    pages = image_pages(buf.getvalue(), "fax.tif")
+    assert [(g.shape, dpi) for g, dpi in pages] == [((40, 60), 300), ((30, 50), 300)]
+
+
+def test_read_broken_image_names_the_file_and_the_fix(tmp_path: Path) -> None:
+    pytest.importorskip("rapidocr_onnxruntime", reason="the [ocr] extra is not installed")
+    path = tmp_path / "page.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n not really an image")
+    record = extract_path(path, "page")
+    assert isinstance(record, FailureRecord) and record.error.type == "BinaryDocumentError"
+    assert str(path) in record.error.message and "re-scan" in record.error.message

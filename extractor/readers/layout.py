@@ -10,6 +10,7 @@ line across a table: each character goes to the cell its centre lies in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .imaging import TableGrid
 
@@ -174,8 +175,63 @@ def _table_block(table: TableGrid, words: list[Word]) -> Block:
     return Block(table.ys[0], out.text(), tuple(out.pieces))
 
 
+def _segments(line: list[Word]) -> list[list[Word]]:
+    """A line cut where the space between two boxes is wider than a character and a half: its cells, if it is
+    a row of a table printed without rules."""
+    out: list[list[Word]] = []
+    for w in line:
+        if out and w.x0 - out[-1][-1].x1 <= 1.5 * max(w.height, out[-1][-1].height):
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out
+
+
+def _unruled_grid(rows: list[list[list[Word]]]) -> TableGrid:
+    """A grid for consecutive lines that are rows of an unruled table: the columns are the cells of the rows
+    with the most cells; a cell of another row that spans several of them (a header over two columns) is a
+    merged cell, so its text is kept whole in its first position."""
+    most = max(len(r) for r in rows)
+    full = [r for r in rows if len(r) == most]
+    columns = [(min(r[c][0].x0 for r in full), max(r[c][-1].x1 for r in full)) for c in range(most)]
+    xs = [columns[0][0] - 2, *((a[1] + b[0]) / 2 for a, b in pairwise(columns))]
+    xs.append(max(columns[-1][1], max(s[-1].x1 for r in rows for s in r)) + 2)
+    xs[0] = min(xs[0], min(s[0].x0 for r in rows for s in r) - 2)
+    tops = [min(w.y0 for s in r for w in s) for r in rows]
+    bottoms = [max(w.y1 for s in r for w in s) for r in rows]
+    ys = [tops[0] - 2, *((b + t) / 2 for b, t in zip(bottoms[:-1], tops[1:], strict=True)), bottoms[-1] + 2]
+    cells: list[tuple[int, int, int, int]] = []
+    for r, row in enumerate(rows):
+        taken: set[int] = set()
+        for seg in row:
+            x0, x1 = seg[0].x0, seg[-1].x1
+            covered = [c for c in range(most) if min(x1, xs[c + 1]) - max(x0, xs[c]) > 0.5 * (xs[c + 1] - xs[c])]
+            if len(covered) > 1 and not taken & set(covered):
+                cells.append((r, covered[0], 1, len(covered)))
+                taken.update(covered)
+        cells += [(r, c, 1, 1) for c in range(most) if c not in taken]
+    return TableGrid(tuple(xs), tuple(ys), tuple(sorted(cells)))
+
+
+def _unruled_tables(lines: list[list[Word]]) -> list[tuple[int, int, TableGrid]]:
+    """Runs of at least three consecutive lines of two or more cells, two of them with three or more (a row
+    with blank cells has fewer): (first line, end, grid)."""
+    found = []
+    cut = [_segments(line) for line in lines]
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and len(cut[j]) >= 2:
+            j += 1
+        if j - i >= 3 and sum(1 for k in range(i, j) if len(cut[k]) >= 3) >= 2:
+            found.append((i, j, _unruled_grid(cut[i:j])))
+        i = max(j, i + 1)
+    return found
+
+
 def page_blocks(words: list[Word], tables: list[TableGrid]) -> list[Block]:
-    """The page as blocks in reading order: each table whole, and every line of text outside them."""
+    """The page as blocks in reading order: each table whole (ruled, or told by its aligned columns), and every
+    line of text outside them."""
     inside: dict[int, list[Word]] = {}
     free: list[Word] = []
     for w in words:
@@ -188,7 +244,14 @@ def page_blocks(words: list[Word], tables: list[TableGrid]) -> list[Block]:
         else:
             free.append(w)
     blocks = [_table_block(t, inside.get(i, [])) for i, t in enumerate(tables)]
-    for line in _lines(free):
+    lines = _lines(free)
+    in_grid: set[int] = set()
+    for start, end, grid in _unruled_tables(lines):
+        blocks.append(_table_block(grid, [w for line in lines[start:end] for w in line]))
+        in_grid.update(range(start, end))
+    for k, line in enumerate(lines):
+        if k in in_grid:
+            continue
         out = _Text()
         _write_words(out, line, wrap=False)
         blocks.append(Block(min(w.y0 for w in line), out.text(), tuple(out.pieces)))
