@@ -166,3 +166,42 @@ def test_read_broken_image_names_the_file_and_the_fix(tmp_path: Path) -> None:
     record = extract_path(path, "page")
     assert isinstance(record, FailureRecord) and record.error.type == "BinaryDocumentError"
     assert str(path) in record.error.message and "re-scan" in record.error.message
+
+
+def _ink_page(marks: list[tuple[int, int, int, int]]) -> object:
+    np = pytest.importorskip("numpy")
+    page = np.zeros((40, 60), np.uint8)
+    for x0, y0, x1, y1 in marks:
+        page[y0:y1, x0:x1] = 255
+    return page
+
+
+@pytest.mark.parametrize(
+    ("bar", "expected"),
+    [((4, 19, 8, 20), "-3"), ((4, 26, 8, 27), "3"), ((4, 12, 8, 13), "3"), ((2, 17, 9, 23), "3")],
+    ids=["minus-level-with-the-digit", "underscore-low", "mark-high", "blob-not-a-bar"],
+)
+def test_minus_sign_read_from_a_flat_bar_beside_the_digits(bar: tuple[int, int, int, int], expected: str) -> None:
+    pytest.importorskip("cv2", reason="the [ocr] extra is not installed")
+    from extractor.readers.layout import Word
+    from extractor.readers.ocr import _minus_sign
+
+    page = _ink_page([bar, (10, 14, 16, 26)])  # the digit: 6 px wide, 12 px tall
+    word = Word("3", 0, 10, 20, 30, (13.0,), (0.99,))
+    assert _minus_sign(word, page).text == expected
+
+
+def test_ink_lines_cuts_stacked_characters_apart() -> None:
+    pytest.importorskip("cv2", reason="the [ocr] extra is not installed")
+    from extractor.readers.ocr import _ink_lines
+
+    page = _ink_page([(20, 5, 32, 17), (20, 20, 32, 32)])  # 总 over 计: two 12-px glyphs, 3 px apart
+    assert _ink_lines(page, (20, 5, 32, 32), glyph=12) == [(20, 5, 32, 17), (20, 20, 32, 32)]
+    assert _ink_lines(page, (20, 5, 32, 17), glyph=12) == [(20, 5, 32, 17)]
+
+
+def test_dedupe_drops_a_line_boxed_twice() -> None:
+    from extractor.readers.ocr import _dedupe
+
+    boxes = [(60, 901, 435, 924), (63, 907, 433, 919), (500, 901, 560, 924)]
+    assert sorted(_dedupe(boxes)) == [(60, 901, 435, 924), (500, 901, 560, 924)]

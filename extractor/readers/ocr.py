@@ -18,11 +18,12 @@ import statistics
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import InputError, OcrUnavailableError
-from ..regions import ENGINE
+from ..regions import ENGINE, LOW_CONFIDENCE
 from .imaging import TableGrid
 from .layout import Block, Word, page_blocks
 
@@ -35,7 +36,6 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 INSTALL = "pip install 'extractor[ocr]'"
 
 _TEXT_SCORE = 0.3  # keep uncertain boxes (their confidence goes on the cell) rather than lose a digit
-_REC_BATCH = 1  # one crop a run: batching saves nothing on a CPU core and pads narrow crops (measured)
 # Crops narrower than this (width:height) are padded to it. PaddleOCR pads to 320:48, but a lone number read
 # in a 2:1 frame is as accurate here and costs a third (the recogniser's time is proportional to width).
 _REC_MIN_RATIO = 2.0
@@ -44,11 +44,11 @@ _DEFAULT_DPI = 200
 # What a cached page depends on: change any (or the code that finds words and tables: bump "version") and
 # pages are read again.
 _SETTINGS = {
-    "version": 5,
+    "version": 7,
     "engine": ENGINE,
     "dpi": _PDF_DPI,
     "text_score": _TEXT_SCORE,
-    "rec": [_REC_BATCH, _REC_MIN_RATIO],
+    "rec": [_REC_MIN_RATIO, "one by one; unsure numbers again at 2.5x width"],
 }
 
 
@@ -157,33 +157,43 @@ def _decode(probs: Any, allowed: Any, labels: list[str]) -> _Reading:
     return _Reading("".join(chars), tuple(cols), tuple(scores))
 
 
-def _read_crops(engine: Any, crops: list[Any]) -> list[tuple[_Reading, float]]:
-    """Recognise text crops in batches of similar width: (reading, fraction of the padded width per time
-    step). A crop that reads as a number misread (a lone 0 as 。 or o) is decoded again over digits only,
-    from the same probabilities: no second pass of the model."""
+def _mean(reading: _Reading) -> float:
+    return sum(reading.scores) / len(reading.scores) if reading.scores else 0.0
+
+
+def _read(engine: Any, crop: Any) -> tuple[_Reading, float]:
+    """Recognise one text crop: (reading, fraction of the crop per time step). A crop that reads as a
+    misread number (a lone 0 as 。 or o) is decoded again over digits only, from the same probabilities."""
     import numpy as np
 
     rec = engine.text_rec
     labels: list[str] = rec.postprocess_op.character
-    everything = np.arange(len(labels))
-    digits = np.array([0, *(i for i, ch in enumerate(labels) if ch in "0123456789.")])
-    ratios = [c.shape[1] / max(c.shape[0], 1) for c in crops]
-    order = sorted(range(len(crops)), key=ratios.__getitem__)
-    out: list[tuple[_Reading, float]] = [(_Reading("", (), ()), 0.0)] * len(crops)
-    for begin in range(0, len(order), _REC_BATCH):
-        batch = order[begin : begin + _REC_BATCH]
-        widest = max(_REC_MIN_RATIO, max(ratios[i] for i in batch))
-        images = np.stack([rec.resize_norm_img(crops[i], widest) for i in batch]).astype(np.float32)
-        probs = rec.session(images)[0]
-        for k, i in enumerate(batch):
-            reading = _decode(probs[k], everything, labels)
-            if reading.text and all(ch.isdigit() or ch in _ZERO_OR_ONE for ch in reading.text):
-                number = _decode(probs[k], digits, labels)
-                if _NUMBER.fullmatch(number.text):
-                    reading = number
-            # time step -> fraction of the crop: the crop fills ratio/widest of the padded width
-            scale = widest / max(ratios[i], 1e-6) / probs.shape[1]
-            out[i] = (reading, scale)
+    ratio = crop.shape[1] / max(crop.shape[0], 1)
+    width = max(_REC_MIN_RATIO, ratio)
+    probs = rec.session(rec.resize_norm_img(crop, width)[np.newaxis].astype(np.float32))[0][0]
+    reading = _decode(probs, np.arange(len(labels)), labels)
+    if reading.text and all(ch.isdigit() or ch in _ZERO_OR_ONE for ch in reading.text):
+        number = _decode(probs, np.array([0, *(i for i, ch in enumerate(labels) if ch in "0123456789.")]), labels)
+        if _NUMBER.fullmatch(number.text):
+            reading = number
+    # the crop fills ratio/width of the padded input, which the model reads in len(probs) time steps
+    return reading, width / max(ratio, 1e-6) / len(probs)
+
+
+def _read_crops(engine: Any, crops: list[Any]) -> list[tuple[_Reading, float]]:
+    """Recognise text crops one by one (batching saves nothing on a CPU core and pads narrow crops). A
+    number read unsurely is read again stretched sideways: two digits that touch at this size (96 as 6)
+    get time steps enough to come apart; the surer reading that is still a number is kept."""
+    import cv2
+
+    out = []
+    for crop in crops:
+        reading, scale = _read(engine, crop)
+        if _NUMBER.fullmatch(reading.text) and min(reading.scores) < LOW_CONFIDENCE:
+            wide, wide_scale = _read(engine, cv2.resize(crop, None, fx=2.5, fy=1.0, interpolation=cv2.INTER_CUBIC))
+            if _NUMBER.fullmatch(wide.text) and _mean(wide) > _mean(reading):
+                reading, scale = wide, wide_scale
+        out.append((reading, scale))
     return out
 
 
@@ -196,6 +206,57 @@ def _detect(image: Any) -> list[Box]:
     if quads is None:
         return []
     return [(float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())) for q in quads]
+
+
+def _dedupe(boxes: list[Box]) -> list[Box]:
+    """The detector now and then boxes one line twice (a thin box inside a full one): keep the larger of two
+    boxes that overlap by most of the smaller, or the line is read twice."""
+
+    def area(b: Box) -> float:
+        return max(b[2] - b[0], 0.0) * max(b[3] - b[1], 0.0)
+
+    kept: list[Box] = []
+    for b in sorted(boxes, key=area, reverse=True):
+        if not any(
+            max(min(b[2], k[2]) - max(b[0], k[0]), 0.0) * max(min(b[3], k[3]) - max(b[1], k[1]), 0.0) > 0.6 * area(b)
+            for k in kept
+            if abs((b[1] + b[3]) - (k[1] + k[3])) < (k[3] - k[1])
+        ):
+            kept.append(b)
+    return kept
+
+
+def _minus_sign(word: Word, ink_page: Any) -> Word:
+    """A number in a table cell with a minus sign the recogniser dropped (at this size the sign is a bar two
+    or three pixels long, which it reads past): the leftmost mark in the box, if it is a short flat bar
+    level with the middle of the digits and apart from them, is that sign."""
+    import cv2
+
+    if not _NUMBER.fullmatch(word.text):
+        return word
+    x0, y0, x1, y1 = int(word.x0), int(word.y0), int(word.x1) + 1, int(word.y1) + 1
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink_page[y0:y1, x0:x1], connectivity=8)
+    marks = sorted((tuple(int(v) for v in s) for s in stats[1:count] if s[4] >= 2), key=lambda s: s[0])
+    if len(marks) < 2:
+        return word
+    (bx, by, bw, bh, _), rest = marks[0], marks[1:]
+    top = min(m[1] for m in rest)
+    bottom = max(m[1] + m[3] for m in rest)
+    digit = bottom - top
+    middle = by + bh / 2
+    if not (bw >= 2 and bw >= 1.5 * bh and bh <= max(2, 0.25 * digit) and bw <= 0.8 * digit):
+        return word
+    if not (top + 0.3 * digit <= middle <= top + 0.75 * digit and bx + bw <= min(m[0] for m in rest)):
+        return word
+    return Word(
+        "-" + word.text,
+        word.x0,
+        word.y0,
+        word.x1,
+        word.y1,
+        (x0 + bx + bw / 2, *word.centres),
+        (min(word.scores), *word.scores),
+    )
 
 
 def _single_line(boxes: list[Box]) -> bool:
@@ -214,28 +275,66 @@ def _cell_members(boxes: list[Box], table: TableGrid) -> dict[int, list[int]]:
     return members
 
 
+def _ink_lines(ink_page: Any, box: tuple[int, int, int, int], glyph: float) -> list[Box]:
+    """The text lines of a cell's ink: as many as its height holds glyphs (with leading), cut at the
+    emptiest rows near the even divisions. A narrow header cell prints 总计 as 总 over 计."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    n = max(1, round(h / (1.2 * glyph))) if glyph else 1
+    if n == 1:
+        return [(float(x0), float(y0), float(x1), float(y1))]
+    patch = ink_page[y0:y1, x0:x1] > 0
+    rows = patch.sum(axis=1)
+    cuts = [0]
+    for k in range(1, n):
+        lo = max(int(k * h / n - glyph / 3), cuts[-1] + 1)
+        hi = min(int(k * h / n + glyph / 3), h - 1)
+        cuts.append(lo + int(np.argmin(rows[lo : hi + 1])) if hi >= lo else lo)
+    cuts.append(h)
+    lines = []
+    for top, bottom in pairwise(cuts):
+        part = patch[top:bottom]
+        cols, inked = np.flatnonzero(part.any(axis=0)), np.flatnonzero(part.any(axis=1))
+        if len(cols) and len(inked):
+            lines.append(
+                (
+                    float(x0 + cols[0]),
+                    float(y0 + top + inked[0]),
+                    float(x0 + cols[-1] + 1),
+                    float(y0 + top + inked[-1] + 1),
+                )
+            )
+    return lines
+
+
 def _fit_to_cells(boxes: list[Box], tables: list[TableGrid], ink_page: Any) -> list[Box]:
-    """Boxes inside ruled cells, taken from the cell's ink where that is safe: a one-line cell becomes one
-    box around all its ink (at this size the detector clips a leading 一 or minus sign, or a trailing dot),
-    and a cell with ink but no box (a lone digit the detector missed) gets one. Multi-line cells keep the
-    detector's line boxes."""
+    """Boxes inside ruled cells, taken from the cell's ink where that is safer than the detector's: one box
+    around each line of ink (at this size the detector clips a leading 一 or minus sign or a trailing dot,
+    and boxes two stacked characters as one), and a box for a cell with ink but none (a lone digit the
+    detector missed). Where the detector found the same number of separate lines, its boxes are kept."""
     from .imaging import cell_ink
 
     out = list(boxes)
     for table in tables:
         members = _cell_members(out, table)
+        inks = cell_ink(ink_page, table)
+        heights = sorted(f[3] - f[1] for f in inks if f is not None)
+        glyph = float(heights[len(heights) // 2]) if heights else 0.0
         drop: set[int] = set()
         added: list[Box] = []
-        for k, found in enumerate(cell_ink(ink_page, table)):
+        for k, found in enumerate(inks):
             if found is None:
                 continue
             mine = [out[i] for i in members.get(k, [])]
-            tallest = max((b[3] - b[1] for b in mine), default=0.0)
-            if mine and not (_single_line(mine) and found[3] - found[1] <= 1.6 * tallest):
-                continue
-            pad = max(2.0, 0.2 * (found[3] - found[1]))
+            lines = _ink_lines(ink_page, found, glyph)
+            if mine and not _single_line(mine) and (len(lines) == 1 or len(mine) == len(lines)):
+                continue  # the detector saw the lines apart: trust it
             drop.update(members.get(k, []))
-            added.append((found[0] - pad, found[1] - pad, found[2] + pad, found[3] + pad))
+            for x0, y0, x1, y1 in lines:
+                pad = max(2.0, 0.2 * (y1 - y0))
+                added.append((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
         out = [b for i, b in enumerate(out) if i not in drop] + added
     return out
 
@@ -312,15 +411,23 @@ def scan(gray: Gray, dpi: int) -> PageScan:
     from .imaging import deskew, find_tables, ink
 
     straight, angle = deskew(gray)
-    boxes = _detect(cv2.cvtColor(straight, cv2.COLOR_GRAY2BGR))
+    boxes = _dedupe(_detect(cv2.cvtColor(straight, cv2.COLOR_GRAY2BGR)))
     text_height = statistics.median(b[3] - b[1] for b in boxes) if boxes else dpi / 8
     tables = find_tables(straight, text_height)
     ink_page = ink(straight)
     boxes = _extend_to_ink(boxes, tables, ink_page)
     if tables:
         boxes = _fit_to_cells(boxes, tables, ink_page)
+    words = _recognise(straight, boxes)
+    if tables:
+        words = [_minus_sign(w, ink_page) if _in_table(w, tables) else w for w in words]
     h, w = straight.shape
-    return PageScan(w, h, dpi, angle, tuple(_recognise(straight, boxes)), tuple(tables))
+    return PageScan(w, h, dpi, angle, tuple(words), tuple(tables))
+
+
+def _in_table(word: Word, tables: list[TableGrid]) -> bool:
+    cx, cy = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
+    return any(t.bbox[0] <= cx <= t.bbox[2] and t.bbox[1] <= cy <= t.bbox[3] for t in tables)
 
 
 # --- page images -----------------------------------------------------------------------------------------
