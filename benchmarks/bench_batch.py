@@ -1,18 +1,21 @@
-"""Batch extraction at scale, on this machine.
+"""Batch extraction at scale, on this machine, through the ``extractor extract`` command as users run it.
 
-    python benchmarks/bench_batch.py [--rules 1000] [--model 200] [--latency 0.5] [--workers 16] [--rss 1000,10000]
+    python benchmarks/bench_batch.py [--text 1000] [--pdf 100] [--model 200] [--latency 0.5] [--workers 16]
+                                     [--resume 10000] [--skip jobs,model,resume]
 
-1. rules path: documents/s for N generated reports through ``extractor extract`` (one process);
-2. model path: N reports against the loopback test server answering after ``latency`` s, ``workers`` at once:
-   achieved model requests/s as a fraction of the ideal workers / latency;
-3. peak RSS of ``extractor extract`` (rules) over 1,000 vs 10,000 documents: flat means within 20%.
+1. every core: documents/s for N generated text reports and M generated PDFs with ``--jobs 1`` vs ``--jobs 2``
+   (whole command, start-up included);
+2. model path: N reports against the loopback test server (its own process) answering after ``latency`` s,
+   ``workers`` requests in flight: achieved requests/s as a fraction of the ideal workers / latency;
+3. resume: peak RSS of the main process for a fresh run over R documents vs re-running the same command over
+   its R-record output (the resume scan streams: the two should be within 20%).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -23,90 +26,118 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractor.batch import run_batch  # noqa: E402
-from extractor.llm.setup import build_stage  # noqa: E402
 from extractor.synthetic import LAYOUTS, generate  # noqa: E402
+from extractor.synthetic.files import to_pdf  # noqa: E402
+
+CLI = (
+    "import resource, sys, json; from extractor.cli import main; code = main(sys.argv[1:]); "
+    "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss; "
+    "print(json.dumps({'code': code, 'rss_kb': me, 'workers_rss_kb': kids}))"
+)
 
 
-def _corpus(folder: Path, n: int) -> list[Path]:
+def _corpus(folder: Path, n: int, pdf: bool = False) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
     for i in range(n):
-        path = folder / f"r{i:05d}.txt"
-        if not path.exists():
-            path.write_text(generate(i, LAYOUTS[i % len(LAYOUTS)], zero_rate=0.2).text, encoding="utf-8")
-        paths.append(path)
-    return paths
+        path = folder / (f"r{i:05d}.pdf" if pdf else f"r{i:05d}.txt")
+        if path.exists():
+            continue
+        doc = generate(i, "tab" if pdf else LAYOUTS[i % len(LAYOUTS)], zero_rate=0.2)
+        if pdf:
+            path.write_bytes(to_pdf(doc))
+        else:
+            path.write_text(doc.text, encoding="utf-8")
+    return folder
 
 
-def _peak_rss_mb(folder: Path, out: Path) -> float:
-    code = (
-        "import resource, sys; from extractor.cli import main; main(sys.argv[1:]); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    )
+def _extract(folder: Path, out: Path, *extra: str) -> tuple[float, dict[str, int]]:
+    t = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", code, "extract", str(folder), "-o", str(out), "-q"],
+        [sys.executable, "-c", CLI, "extract", str(folder), "-o", str(out), "-q", *extra],
         capture_output=True,
         text=True,
         cwd=ROOT,
         check=False,
     )
-    return int(proc.stdout.strip().splitlines()[-1]) / 1024
+    wall = time.perf_counter() - t
+    stats: dict[str, int] = json.loads(proc.stdout.strip().splitlines()[-1])
+    if stats["code"] != 0:
+        raise SystemExit(f"extract failed: {proc.stderr[-2000:]}")
+    return wall, stats
+
+
+def bench_jobs(base: Path, n_text: int, n_pdf: int) -> None:
+    for kind, n in (("text", n_text), ("PDF", n_pdf)):
+        folder = _corpus(base / kind, n, pdf=kind == "PDF")
+        rates = {}
+        for jobs in ("1", "2"):
+            out = base / f"{kind}-{jobs}.jsonl"
+            wall, _ = _extract(folder, out, "--jobs", jobs)
+            rates[jobs] = n / wall
+            out.unlink()
+            print(f"{kind}: {n} documents, --jobs {jobs}: {wall:.1f} s = {rates[jobs]:.1f} documents/s")
+        print(f"{kind}: --jobs 2 / --jobs 1 = {rates['2'] / rates['1']:.2f}x")
+
+
+def bench_model(base: Path, n: int, latency: float, workers: int) -> None:
+    folder = _corpus(base / "text", n)
+    only = base / "model-in"
+    only.mkdir(exist_ok=True)
+    for p in sorted(folder.iterdir())[:n]:
+        (only / p.name).symlink_to(p)
+    # The server runs in its own process, as a real endpoint would.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "extractor.testserver", str(latency)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        base_url = server.stdout.readline().strip()  # type: ignore[union-attr]
+        args = ["--backend", "llm", "--base-url", base_url, "--model", "test-model", "--no-cache"]
+        wall, _ = _extract(only, base / "model.jsonl", *args, "--workers", str(workers))
+        with urllib.request.urlopen(base_url + "/stats") as resp:
+            requests = json.load(resp)["requests"]
+    finally:
+        server.terminate()
+    ideal = workers / latency
+    print(
+        f"model path: {n} documents, {requests} requests in {wall:.1f} s (whole command) at {latency} s latency, "
+        f"{workers} workers: {requests / wall:.1f} requests/s of an ideal {ideal:.0f} = {requests / wall / ideal:.2f}"
+    )
+
+
+def bench_resume(base: Path, n: int) -> None:
+    folder = _corpus(base / "text", n)
+    out = base / "resume.jsonl"
+    wall, fresh = _extract(folder, out)
+    size = out.stat().st_size / 2**20
+    print(f"fresh run, {n} documents: {wall:.1f} s, main process peak RSS {fresh['rss_kb'] / 1024:.1f} MB")
+    wall, resumed = _extract(folder, out)
+    print(
+        f"resume over the {n}-record output ({size:.0f} MB): {wall:.1f} s, main process peak RSS "
+        f"{resumed['rss_kb'] / 1024:.1f} MB; ratio {resumed['rss_kb'] / fresh['rss_kb']:.2f}"
+    )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rules", type=int, default=1000)
+    ap.add_argument("--text", type=int, default=1000)
+    ap.add_argument("--pdf", type=int, default=100)
     ap.add_argument("--model", type=int, default=200)
     ap.add_argument("--latency", type=float, default=0.5)
     ap.add_argument("--workers", type=int, default=16)
-    ap.add_argument("--rss", default="1000,10000")
+    ap.add_argument("--resume", type=int, default=10000)
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: jobs, model, resume")
+    ap.add_argument("--keep", help="reuse this folder for the generated corpora instead of a temporary one")
     args = ap.parse_args()
+    skip = set(args.skip.split(",")) - {""}
+    print(f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores; python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp)
-        sizes = [int(x) for x in args.rss.split(",")]
-        corpus = _corpus(base / "corpus", max([args.rules, args.model, *sizes]))
-
-        t = time.perf_counter()
-        summary = run_batch(corpus[: args.rules], io.StringIO())
-        wall = time.perf_counter() - t
-        print(f"rules path: {summary.ok} documents in {wall:.1f} s = {summary.ok / wall:.0f} documents/s (1 process)")
-
-        # The server runs in its own process, as a real endpoint would: in-process it would compete with the
-        # client threads for the GIL.
-        server = subprocess.Popen(
-            [sys.executable, "-m", "extractor.testserver", str(args.latency)],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        try:
-            base_url = server.stdout.readline().strip()  # type: ignore[union-attr]
-            stage = build_stage("llm", "test-model", base_url, max_in_flight=args.workers)
-            t = time.perf_counter()
-            summary = run_batch(corpus[: args.model], io.StringIO(), stage, workers=args.workers)
-            wall = time.perf_counter() - t
-            with urllib.request.urlopen(base_url + "/stats") as resp:
-                requests = json.load(resp)["requests"]
-        finally:
-            server.terminate()
-        ideal = args.workers / args.latency
-        achieved = requests / wall
-        print(
-            f"model path: {summary.ok} documents, {requests} requests in {wall:.1f} s at {args.latency} s latency, "
-            f"{args.workers} workers: {achieved:.1f} requests/s of an ideal {ideal:.0f} = {achieved / ideal:.2f}"
-        )
-
-        peaks = []
-        for n in sizes:
-            folder = base / f"rss{n}"
-            folder.mkdir()
-            for p in corpus[:n]:
-                (folder / p.name).symlink_to(p)
-            peaks.append(_peak_rss_mb(folder, base / f"out{n}.jsonl"))
-            print(f"peak RSS, {n} documents: {peaks[-1]:.1f} MB")
-        if len(peaks) == 2:
-            print(f"peak RSS ratio {sizes[1]} / {sizes[0]} documents: {peaks[1] / peaks[0]:.2f}")
+        base = Path(args.keep) if args.keep else Path(tmp)
+        if "jobs" not in skip:
+            bench_jobs(base, args.text, args.pdf)
+        if "model" not in skip:
+            bench_model(base, args.model, args.latency, args.workers)
+        if "resume" not in skip:
+            bench_resume(base, args.resume)
     return 0
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractor.evaluation.runner import backend_for, gold_cases, run  # noqa: E402
-from extractor.ingest import Document  # noqa: E402
+from extractor.evaluation.runner import GOLD_SETS, backend_for, gold_cases, run  # noqa: E402
 from extractor.llm.prompts import load_prompt  # noqa: E402
 from extractor.llm.setup import build_stage  # noqa: E402
+from extractor.readers import read  # noqa: E402
 from extractor.sections import find_sections  # noqa: E402
 
 
@@ -47,14 +47,15 @@ def main() -> int:
     ap.add_argument("--model")
     ap.add_argument("--base-url")
     ap.add_argument("--json")
+    ap.add_argument("--set", action="append", choices=list(GOLD_SETS), help="gold set(s) (default: all)")
     args = ap.parse_args()
     stage = build_stage(args.backend, args.model, args.base_url)
     assert stage is not None
-    cases = gold_cases(ROOT / "evals" / "gold")
+    cases = [c for name in args.set or GOLD_SETS for c in gold_cases(GOLD_SETS[name], name)]
     report = run(cases, backend_for(stage), "gold", backend=args.backend, model=stage.llm.config.model)
     sent = whole = 0
     for case in cases:
-        doc = Document.from_text(case.text)
+        doc = read(case.path)
         s = find_sections(doc)
         five, one, six = s.get("problems_and_improvements"), s.get("overview"), s.get("other_matters")
         other = doc.text[six.body_start : six.end] if six else "（无）"
@@ -81,7 +82,8 @@ def main() -> int:
     ]
     print(f"model path: {stage.llm.config.model} via {stage.llm.config.base_url}, {len(cases)} documents")
     for key in keys:
-        print(f"  {key:24} {report.averages.get(key, float('nan')):.3f}")
+        per_set = "  ".join(f"{g} {s.get(key, float('nan')):.3f}" for g, s in report.groups.items())
+        print(f"  {key:24} {report.overall.get(key, float('nan')):.3f}  ({per_set})")
     calls = [c.calls for c in report.cases]
     print(f"  calls per document       {statistics.mean(calls):.1f} (narrative + overview; tables from the parse)")
     print(f"  tokens per document      {statistics.mean(c.tokens for c in report.cases):.0f} (prompt + completion)")

@@ -77,8 +77,8 @@ def main() -> int:
             )
             start = time.perf_counter()
             _init(cache, None)
-            for path in paths:
-                _read(path)
+            for name in paths:
+                _read(name)
             print(
                 f"    re-run from the OCR cache: {(time.perf_counter() - start) / len(paths) * 1e3:.0f} ms per document"
             )

@@ -1,46 +1,39 @@
-"""Batch extraction: thousands of files, streamed to JSONL, concurrent, resumable, with progress.
+"""Batch extraction: thousands of files to one JSONL output, on every core, resumable, with progress.
 
-Records are appended and flushed one by one (fsync at least every 2 s), so a killed job loses at most the
-documents in flight. Re-running the same command skips every document whose sha256 and run configuration
-are already in the output (a truncated last line is cut off first), so nothing is lost or written twice.
-Model calls run on ``workers`` threads; parsing is CPU work and stays cheap beside them.
+Parsing is CPU work, so documents are read and extracted in ``jobs`` worker processes; with a model, the
+model calls run on threads of the main process (at most ``workers`` requests in flight, capped by the
+client) while the workers read the next files. Each worker hands back the finished JSON line and the few
+counts the summary needs, so the main process never holds or re-serialises a record. Resume, the output
+lock and whole-line writes live in ``outfile``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
+import multiprocessing
 import os
-import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
-
-from . import __version__
-from .pipeline import DocIds, extract_path
+from . import __version__, logs
+from .batch_view import Outcome, Progress, Summary
+from .errors import ExtractorError
+from .ingest import Document
+from .inputs import DocIds, InputFile
+from .outfile import Known, RecordFile
+from .pipeline import extract_path, file_sha256
+from .readers import DEFAULT_LIMITS, Limits, read
+from .redact import safe_url
 from .schema import FailureRecord, Report
 
 if TYPE_CHECKING:
     from .llm.extract import ModelStage
 
-FSYNC_EVERY_S = 2.0
+__all__ = ["Interrupted", "Outcome", "Summary", "run_batch", "run_config"]
 
 
 def run_config(stage: ModelStage | None) -> str:
@@ -55,159 +48,190 @@ def run_config(stage: ModelStage | None) -> str:
     folder = stage.prompts_dir or DEFAULT_PROMPTS
     prompts = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.glob("*.md")))).hexdigest()[:12]
     c = stage.llm.config
-    return f"extractor {__version__}; backend llm; model {c.model}; mode {c.mode}; tables {stage.tables}; prompts {prompts}{ocr}"
+    endpoint = safe_url(c.base_url) or "default"
+    return (
+        f"extractor {__version__}; backend llm; endpoint {endpoint}; model {c.model}; mode {c.mode}; "
+        f"tables {stage.tables}; prompts {prompts}{ocr}"
+    )
 
 
-@dataclass
-class BatchSummary:
-    ok: int = 0
-    failed: int = 0
-    skipped: int = 0
-    tokens: int = 0
-    calls: int = 0
-    cached: int = 0
-    by_rule: Counter[str] = field(default_factory=Counter)
-    wall_s: float = 0.0
+class Interrupted(ExtractorError):
+    """Ctrl-C: the records written so far are whole; the same command resumes."""
 
-    def add(self, record: Report | FailureRecord) -> None:
-        if isinstance(record, FailureRecord):
-            self.failed += 1
-            return
-        self.ok += 1
-        self.by_rule.update(f"{f.rule} {f.severity}" for f in record.findings)
-        usage = record.provenance.usage
-        if usage is not None:
-            self.tokens += usage.total_tokens
-            self.calls += usage.calls
-            self.cached += usage.cached
+    def __init__(self, summary: Summary) -> None:
+        self.summary = summary
+        super().__init__(
+            f"interrupted after {summary.ok + summary.failed} documents; re-run the same command to resume"
+        )
 
 
-def _done(out: Path, config: str, ids: DocIds) -> set[str]:
-    """sha256 of the documents already in ``out`` under ``config``; cuts a truncated last line."""
-    if not out.exists():
-        return set()
-    data = out.read_bytes()
-    end = data.rfind(b"\n") + 1
-    if end < len(data):  # the job was killed mid-line: drop the partial record, it will be redone
-        with open(out, "r+b") as fh:
-            fh.truncate(end)
-        data = data[:end]
-    done = set()
-    for line in data.splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue
-        record_config = record.get("config") or (record.get("provenance") or {}).get("config")
-        sha = (record.get("source") or {}).get("sha256")
-        ids.reserve(record.get("doc_id", ""))
-        if sha and record_config == config:
-            done.add(sha)
-    return done
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A run's settings that every document shares."""
+
+    config: str
+    limits: Limits = DEFAULT_LIMITS
+    jobs: int = 1
+    workers: int = 1
+    log: Path | None = None
+    verbose: bool = False
 
 
-def _sha256(path: Path) -> str | None:
+def _finish(record: Report | FailureRecord) -> Outcome:
+    return Outcome.of(record, record.model_dump_json())
+
+
+def _rules_job(item: InputFile, doc_id: str, plan: Plan) -> Outcome:
+    return _finish(extract_path(item, doc_id, None, plan.limits, config=plan.config))
+
+
+def _read_job(path: Path, limits: Limits) -> Document:
+    return read(path, limits)
+
+
+def _init_worker(log: Path | None, verbose: bool) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and stops the pool
+    logs.setup(log, verbose)
+
+
+def cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None  # extract_path will record the failure
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _pending_jobs(
+    files: list[InputFile], known: dict[str, Known], config: str, ids: DocIds, summary: Summary, progress: Progress
+) -> Iterator[tuple[InputFile, str]]:
+    """The files still to do; a file whose latest record is current (same bytes, same configuration, and
+    either a success or a failure of the file itself) is skipped."""
+    for item in files:
+        doc_id = ids.of(item)
+        entry = known.get(item.name)
+        if _is_done(item, entry, config):
+            summary.skipped += 1
+            summary.skipped_failed += entry is not None and not entry.ok
+            progress.advance()
+            continue
+        yield item, doc_id
+
+
+def _is_done(item: InputFile, known: Known | None, config: str) -> bool:
+    if known is None or known.config != config or (not known.ok and known.retry):
+        return False
+    digest = file_sha256(item.path)
+    if known.sha256 is None:  # a FIFO or a device, never read: done if it still is one
+        return not known.ok and digest is None and item.path.exists()
+    return digest == known.sha256
 
 
 def run_batch(
-    paths: list[Path],
-    out: IO[str],
+    files: list[InputFile],
+    out: RecordFile | Callable[[str], None],
     stage: ModelStage | None = None,
-    workers: int = 1,
-    done: set[str] | None = None,
+    plan: Plan | None = None,
+    known: dict[str, Known] | None = None,
     ids: DocIds | None = None,
-    progress: bool = False,
-    err: Console | None = None,
-    observe: Callable[[Report | FailureRecord], None] | None = None,
-) -> BatchSummary:
-    """Extract ``paths`` to ``out`` (JSON lines), ``workers`` documents at a time."""
-    config = run_config(stage)
+    progress: Progress | None = None,
+    observe: Callable[[Outcome], None] | None = None,
+) -> Summary:
+    """Extract ``files`` to ``out`` (a RecordFile, or any function taking a JSON line)."""
+    plan = plan or Plan(run_config(stage))
     ids = ids or DocIds()
-    done = done or set()
-    summary = BatchSummary()
-    start = last_sync = time.monotonic()
-    columns = [
-        TextColumn("[bold]extract"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        _RateColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[status]}"),
-    ]
-    with Progress(*columns, console=err or Console(stderr=True), disable=not progress, transient=False) as bar:
-        task = bar.add_task("extract", total=len(paths), status="")
+    summary = Summary()
+    progress = progress or Progress(None, len(files))
+    write_line = out.append if isinstance(out, RecordFile) else out
 
-        def jobs() -> Iterator[tuple[Path, str]]:
-            for path in paths:
-                if done and _sha256(path) in done:  # hash only when resuming: a fresh run reads each file once
-                    summary.skipped += 1
-                    bar.advance(task)
-                    continue
-                yield path, ids.next(path)
+    def write(outcome: Outcome) -> None:
+        write_line(outcome.line)
+        summary.add(outcome)
+        progress.done(outcome, summary)
+        if observe is not None:
+            observe(outcome)
 
-        def write(record: Report | FailureRecord) -> None:
-            nonlocal last_sync
-            if isinstance(record, FailureRecord):
-                record.config = config
-                if err is not None:
-                    err.print(f"[red]error:[/red] {_escape(record.error.message)}", soft_wrap=True)
-            else:
-                record.provenance.config = config
-            out.write(record.model_dump_json() + "\n")
-            out.flush()
-            if time.monotonic() - last_sync >= FSYNC_EVERY_S and hasattr(out, "fileno"):
-                with contextlib.suppress(OSError, ValueError):  # a pipe or a terminal: nothing to sync
-                    os.fsync(out.fileno())
-                last_sync = time.monotonic()
-            summary.add(record)
-            if observe is not None:
-                observe(record)
-            bar.update(task, advance=1, status=f"failed {summary.failed} · tokens {summary.tokens}")
-
-        _run(jobs(), stage, workers, write)
-    summary.wall_s = time.monotonic() - start
+    jobs = _pending_jobs(files, known or {}, plan.config, ids, summary, progress)
+    try:
+        with progress:
+            _dispatch(jobs, stage, plan, write)
+    except KeyboardInterrupt:
+        raise Interrupted(summary) from None
     return summary
 
 
-class _RateColumn(ProgressColumn):
-    """Documents a second; blank until rich has two samples (``task.speed`` is None before that)."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:.1f} doc/s", style="progress.data.speed")
-
-
-def _run(jobs: Iterable[tuple[Path, str]], stage: ModelStage | None, workers: int, write) -> None:  # type: ignore[no-untyped-def]
-    if workers <= 1:
-        for path, doc_id in jobs:
-            write(extract_path(path, doc_id, stage))
+def _dispatch(
+    jobs: Iterator[tuple[InputFile, str]], stage: ModelStage | None, plan: Plan, write: Callable[[Outcome], None]
+) -> None:
+    if plan.jobs <= 1 and (stage is None or plan.workers <= 1):
+        for item, doc_id in jobs:  # one document at a time, in this process: no start-up cost
+            write(_model_job(item, doc_id, stage, plan, read) if stage else _rules_job(item, doc_id, plan))
         return
-    # With a model, twice as many documents are open as requests may be in flight (the client caps those at
-    # ``workers``): while some documents parse or wait for a slot, the endpoint is never left idle.
-    threads = 2 * workers if stage is not None else workers
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        pending: set[Future[Report | FailureRecord]] = set()
-        for path, doc_id in jobs:
-            pending.add(pool.submit(extract_path, path, doc_id, stage))
-            if len(pending) >= 2 * threads:  # bounded in flight: memory stays flat in the number of documents
+    procs = _process_pool(plan) if plan.jobs > 1 else None
+    try:
+        if stage is None:
+            assert procs is not None
+            _drain(jobs, procs, lambda item, doc_id: procs.submit(_rules_job, item, doc_id, plan), 2 * plan.jobs, write)
+            return
+        reader = _remote_reader(procs) if procs is not None else read
+        # twice as many documents open as requests may be in flight (the client caps those at ``workers``):
+        # while some documents are read or wait for a slot, the endpoint is never idle
+        threads = 2 * plan.workers
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            try:
+                _drain(jobs, pool, lambda i, d: pool.submit(_model_job, i, d, stage, plan, reader), 2 * threads, write)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    finally:
+        if procs is not None:
+            procs.shutdown(wait=True, cancel_futures=True)
+
+
+def _process_pool(plan: Plan) -> ProcessPoolExecutor:
+    # forkserver: workers start clean, never forked from a process that runs threads (the progress bar's)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["extractor.pipeline"])  # workers fork with the parsers imported
+    return ProcessPoolExecutor(
+        plan.jobs, mp_context=context, initializer=_init_worker, initargs=(plan.log, plan.verbose)
+    )
+
+
+def _remote_reader(procs: Executor) -> Callable[[Path, Limits], Document]:
+    def reader(path: Path, limits: Limits) -> Document:
+        return procs.submit(_read_job, path, limits).result()
+
+    return reader
+
+
+def _model_job(
+    item: InputFile, doc_id: str, stage: ModelStage | None, plan: Plan, reader: Callable[[Path, Limits], Document]
+) -> Outcome:
+    return _finish(extract_path(item, doc_id, stage, plan.limits, reader=reader, config=plan.config))
+
+
+def _drain(
+    jobs: Iterator[tuple[InputFile, str]],
+    pool: Executor,
+    submit: Callable[[InputFile, str], Future[Outcome]],
+    in_flight: int,
+    write: Callable[[Outcome], None],
+) -> None:
+    """Keep ``in_flight`` documents submitted (memory stays flat in the number of documents); write each
+    as it finishes. An exception from a document (a configuration error) stops the run."""
+    pending: set[Future[Outcome]] = set()
+    try:
+        for item, doc_id in jobs:
+            pending.add(submit(item, doc_id))
+            while len(pending) >= in_flight:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for f in finished:
-                    write(f.result())
-        for f in wait(pending).done:
-            write(f.result())
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def resume_state(out: Path, stage: ModelStage | None) -> tuple[set[str], DocIds]:
-    ids = DocIds()
-    return _done(out, run_config(stage), ids), ids
+                for future in finished:
+                    write(future.result())
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                write(future.result())
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 from .ingest import Document
-from .schema import Cell, CellRef, Fee, Finding, Formats, TableData
+from .rules import N1, N2, S1
+from .schema import Cell, CellRef, Fee, Finding, Formats
 from .sections import Section
 from .spec import SECTION_KEYS, TABLE3_RESULT_ROWS_2021
+from .types import Span, Table
 
 _STOP = r"[^。;\n]"
 # Between 收到 and 申请: not about a review, lawsuit or complaint ("未收到行政复议申请"), not another clause.
@@ -18,7 +20,7 @@ _COUNT_GAP = r"(?:(?!其中)[^。;\n\d])"
 _DENIED = tuple(f"table3.{r}.total" for r in TABLE3_RESULT_ROWS_2021 if r.startswith("denied_"))
 # (pattern, what it states, cells it names, a word it needs). A pattern with a group states that number;
 # without, 0.
-_CLAIMS: tuple[tuple[re.Pattern[str], str, tuple[str, ...], str], ...] = (
+CLAIMS: tuple[tuple[re.Pattern[str], str, tuple[str, ...], str], ...] = (
     (
         re.compile(rf"未(?:收到|接到|受理){_REQ_GAP}{{0,30}}?申请"),
         "no request received",
@@ -81,13 +83,13 @@ _NO_DOCUMENTS = re.compile(
 )
 
 
-def _lookup(tables: dict[str, TableData | None], path: str) -> Cell | None:
+def _lookup(tables: dict[str, Table[Cell] | None], path: str) -> Cell | None:
     table, row, col = path.split(".")
     data = tables.get(table)
     return data.get(row, {}).get(col) if data else None
 
 
-def _prose_regions(doc: Document, sections: dict[str, Section]) -> list[tuple[int, int]]:
+def _prose_regions(doc: Document, sections: dict[str, Section]) -> list[Span]:
     """Everything but the three tables."""
     cuts = sorted((s.start, s.end) for k, s in sections.items() if k in ("table2", "table3", "table4"))
     regions, pos = [], 0
@@ -101,13 +103,13 @@ def _prose_regions(doc: Document, sections: dict[str, Section]) -> list[tuple[in
 
 
 def check_prose(
-    doc: Document, sections: dict[str, Section], tables: dict[str, TableData | None], formats: Formats
+    doc: Document, sections: dict[str, Section], tables: dict[str, Table[Cell] | None], formats: Formats
 ) -> list[Finding]:
     """N1: numbers the prose states vs the cells they correspond to."""
     findings: list[Finding] = []
     seen: set[tuple[tuple[str, ...], int]] = set()  # one warning per distinct claim
 
-    def compare(paths: tuple[str, ...], stated: int, what: str, span: tuple[int, int]) -> None:
+    def compare(paths: tuple[str, ...], stated: int, what: str, span: Span) -> None:
         cells = [_lookup(tables, p) for p in paths]
         if any(c is None or c["value"] is None for c in cells) or (paths, stated) in seen:
             return
@@ -116,7 +118,7 @@ def check_prose(
         if abs(found - stated) > 1e-9:
             findings.append(
                 Finding(
-                    rule="N1",
+                    rule=N1.id,
                     severity="warning",
                     message=f"the text says {what}: {stated}, but {' + '.join(paths)} = {found:g}",
                     cells=[
@@ -131,7 +133,7 @@ def check_prose(
 
     doc_col = "issued" if formats.table2 == "2021" else "made"
     for start, end in _prose_regions(doc, sections):
-        for pattern, what, paths, trigger in _CLAIMS:
+        for pattern, what, paths, trigger in CLAIMS:
             if doc.norm.find(trigger, start, end) < 0:
                 continue  # cheap test first: most reports state few of these
             for m in pattern.finditer(doc.norm, start, end):
@@ -151,13 +153,13 @@ def check_prose(
     return findings
 
 
-def check_fee_stated(other_span: tuple[int, int] | None, fee: Fee | None, formats: Formats) -> list[Finding]:
+def check_fee_stated(other_span: Span | None, fee: Fee | None, formats: Formats) -> list[Finding]:
     """N2: the 2021 format asks section 六 (``other_span``) to state the 信息处理费 charged."""
     if fee is not None or "2021" not in (formats.table2, formats.table3):
         return []
     return [
         Finding(
-            rule="N2",
+            rule=N2.id,
             severity="warning",
             message="section 六 does not state the 信息处理费 charged (required by the 2021 format)",
             span=other_span,
@@ -168,7 +170,7 @@ def check_fee_stated(other_span: tuple[int, int] | None, fee: Fee | None, format
 def check_sections(sections: dict[str, Section]) -> list[Finding]:
     """S1: every one of the six sections is there (recovered ones count, with their inferred start)."""
     return [
-        Finding(rule="S1", severity="warning", message=f"section '{key}' was not found (no heading, no content)")
+        Finding(rule=S1.id, severity="warning", message=f"section '{key}' was not found (no heading, no content)")
         for key in SECTION_KEYS
         if key not in sections
     ]

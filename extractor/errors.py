@@ -8,7 +8,8 @@ class ExtractorError(Exception):
 
 
 class InputError(ExtractorError):
-    """The document itself is unusable: whoever supplied it must act (re-download, convert, OCR)."""
+    """The document itself is unusable: whoever supplied it must act (re-download, convert, OCR).
+    A re-run of the same command does not try the same bytes again."""
 
     def __init__(self, path: str, problem: str, fix: str) -> None:
         self.path = path
@@ -33,6 +34,22 @@ class NotAReportError(InputError):
     """The text decodes but is not a 政府信息公开工作年度报告."""
 
 
+class NotARegularFileError(InputError):
+    """A FIFO, a device, a socket or a folder: never opened, so a batch cannot block on it."""
+
+
+class TooLargeError(InputError):
+    """Over a size limit, as stored or once decompressed (``--max-bytes``)."""
+
+
+class EncryptedDocumentError(InputError):
+    """A password-protected PDF."""
+
+
+class DamagedDocumentError(InputError):
+    """A PDF or DOCX whose structure is broken (truncated download, corrupt archive)."""
+
+
 class UsageError(ExtractorError):
     """The command line or the arguments are wrong: the caller must fix the call."""
 
@@ -42,7 +59,12 @@ class RecordError(ExtractorError):
 
 
 class ConfigError(ExtractorError):
-    """The configuration (API key, endpoint, model, prompt files) is wrong: whoever runs the tool must fix it."""
+    """The configuration (API key, endpoint, model, prompt files, cache folder) is wrong: whoever runs the
+    tool must fix it. It stops the run once, with exit code 2, instead of failing every document."""
+
+
+class OutputError(ExtractorError):
+    """The output file cannot be written (disk full, locked by another run): the run stops."""
 
 
 class ModelError(ExtractorError):

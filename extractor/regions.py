@@ -8,7 +8,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .schema import OcrInfo, OcrPageInfo, TableData
+from .schema import Cell, OcrInfo, OcrPageInfo
+from .types import Table
 
 ENGINE = "RapidOCR (rapidocr-onnxruntime 1.4.4, PP-OCRv4 Chinese detection and recognition)"
 LOW_CONFIDENCE = 0.9  # below this the OCR engine's score is shown on the cell
@@ -78,7 +79,7 @@ def ocr_info(pages: tuple[OcrPage, ...] | None) -> OcrInfo | None:
     )
 
 
-def mark_low_confidence(tables: list[TableData | None], pages: tuple[OcrPage, ...] | None) -> None:
+def mark_low_confidence(tables: list[Table[Cell] | None], pages: tuple[OcrPage, ...] | None) -> None:
     """Put the OCR confidence on every cell read with low confidence. The value is never changed: a digit
     the arithmetic contradicts is reported by the validators."""
     if not pages:

@@ -6,25 +6,68 @@ value means, never give example values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Literal, NotRequired
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
-Span = tuple[int, int]
-Severity = Literal["error", "warning"]
-FormatName = Literal["2019", "2021"]
-PlatformKind = Literal["website", "new_media", "bulletin_board", "service_hall", "hotline", "other"]
+from .rules import X1
+from .types import Format, Grounding, PlatformKind, Severity, Span, Table
+
+__all__ = [
+    "Cell",
+    "CellCorrection",
+    "CellRef",
+    "Count",
+    "CrossYearFinding",
+    "ErrorInfo",
+    "FailureRecord",
+    "Fee",
+    "Finding",
+    "Format",
+    "Formats",
+    "Grounding",
+    "Item",
+    "Level",
+    "NamedPlatform",
+    "Overview",
+    "OverviewFacts",
+    "OverviewItem",
+    "Platform",
+    "PlatformKind",
+    "PromptUse",
+    "Provenance",
+    "Publication",
+    "Record",
+    "Report",
+    "SectionInfo",
+    "Severity",
+    "Source",
+    "Span",
+    "Table",
+    "Usage",
+    "YearCellRef",
+]
+
+Level = Literal["province", "city", "county", "township", "department"]
 
 SPAN_DESCRIPTION = "[start, end) character offsets into the decoded document text: text[start:end] shows it."
 
 
-class Cell(TypedDict):
-    """One table cell as printed: blank is not zero.
+CellCorrection = TypedDict(
+    "CellCorrection",
+    {
+        "from": Annotated[int | float | None, Field(description="The value before the correction (as extracted).")],
+        "note": Annotated[str, Field(description="Why it was corrected, as the person wrote it; may be empty.")],
+    },
+)
 
-    A TypedDict rather than a model: a report has 200+ cells and validating them as dicts is 3x cheaper
-    (measured: 72 vs 202 µs for table 3), which is most of the per-document budget.
-    """
+
+# A TypedDict rather than a model: a report has 200+ cells, and validating them as dicts is 3x cheaper
+# (72 vs 202 µs for table 3), most of the per-document budget. Its docstring is the schema's description.
+class Cell(TypedDict):
+    """One table cell as printed: blank is not zero."""
 
     value: Annotated[
         int | float | None,
@@ -37,6 +80,15 @@ class Cell(TypedDict):
     unit: NotRequired[
         Annotated[str, Field(description="Unit of an amount cell (万元 or 元) when the column or the cell states one.")]
     ]
+    corrected: NotRequired[
+        Annotated[
+            CellCorrection,
+            Field(
+                description="Present when a person corrected the value (extractor correct); raw and span still show "
+                "what the document printed."
+            ),
+        ]
+    ]
     confidence: NotRequired[
         Annotated[
             float,
@@ -48,10 +100,13 @@ class Cell(TypedDict):
     ]
 
 
-TableData = dict[str, dict[str, Cell]]
+class _Record(BaseModel):
+    """What we emit is immutable once assembled: a stage returns new values, it never edits a record."""
+
+    model_config = ConfigDict(frozen=True)
 
 
-class OcrPageInfo(BaseModel):
+class OcrPageInfo(_Record):
     page: int = Field(description="Page number, from 1.")
     size: tuple[int, int] = Field(description="Width and height in pixels of the page image the boxes are on.")
     dpi: int = Field(description="Resolution the page image was read at.")
@@ -65,12 +120,12 @@ class OcrPageInfo(BaseModel):
     )
 
 
-class OcrInfo(BaseModel):
+class OcrInfo(_Record):
     engine: str = Field(description="The OCR engine and models.")
     pages: list[OcrPageInfo]
 
 
-class Source(BaseModel):
+class Source(_Record):
     path: str = Field(description="Path of the input file as given on the command line.")
     sha256: str | None = Field(default=None, description="SHA-256 of the file's bytes.")
     encoding: str | None = Field(
@@ -87,42 +142,42 @@ class Source(BaseModel):
     ocr: OcrInfo | None = Field(default=None, description="Pages read by OCR: where each piece of the text was read.")
 
 
-class Formats(BaseModel):
-    table2: FormatName | None = Field(default=None, description="Format of table 2, told from its column headers.")
-    table3: FormatName | None = Field(
+class Formats(_Record):
+    table2: Format | None = Field(default=None, description="Format of table 2, told from its column headers.")
+    table3: Format | None = Field(
         default=None, description="Format of table 3, told from its result rows ((六)其他处理 split in three: 2021)."
     )
-    table4: FormatName | None = Field(
+    table4: Format | None = Field(
         default=None, description="Table 4 is printed alike in both formats; it follows table 3's format."
     )
 
 
-class SectionInfo(BaseModel):
+class SectionInfo(_Record):
     heading: str | None = Field(description="The heading as printed; null when the section was recovered from content.")
     span: Span = Field(description="Span of the whole section, heading included. " + SPAN_DESCRIPTION)
     recovered: bool = Field(default=False, description="True when no heading was found and the start was inferred.")
 
 
-class Count(BaseModel):
+class Count(_Record):
     what: str = Field(description="What is counted, as the text says it.")
     number: float = Field(description="The number stated.")
     unit: str | None = Field(default=None, description="The unit stated (件, 条, 次, ...).")
 
 
-class OverviewFacts(BaseModel):
-    counts: list[Count] = Field(default_factory=list, description="Counts the sub-item states.")
+class OverviewFacts(_Record):
+    counts: Sequence[Count] = Field(default_factory=list, description="Counts the sub-item states.")
     channels: list[str] = Field(default_factory=list, description="Channels or platforms it names.")
     measures: list[str] = Field(default_factory=list, description="Measures or practices it describes, briefly.")
 
 
-class OverviewItem(BaseModel):
+class OverviewItem(_Record):
     heading: str | None = Field(description="The sub-item heading as printed, if the report has one.")
     text: str = Field(description="The sub-item's text, verbatim.")
     span: Span = Field(description=SPAN_DESCRIPTION)
     facts: OverviewFacts | None = Field(default=None, description="Short structured facts (model backend only).")
 
 
-class Overview(BaseModel):
+class Overview(_Record):
     active_disclosure: OverviewItem | None = Field(default=None, description="主动公开 sub-item.")
     requests: OverviewItem | None = Field(default=None, description="依申请公开 sub-item.")
     information_management: OverviewItem | None = Field(default=None, description="政府信息管理 sub-item.")
@@ -132,46 +187,52 @@ class Overview(BaseModel):
     )
 
 
-Grounding = Literal["exact", "fuzzy", "none"]
 GROUNDING_DESCRIPTION = (
     "How the text was found in the source: exact, fuzzy (aligned; text is then the source's), or none "
     "(not found: the item is kept but flagged)."
 )
 
 
-class Item(BaseModel):
+class Item(_Record):
     text: str = Field(description="One problem or one improvement measure, verbatim from the source.")
     span: Span | None = Field(description=SPAN_DESCRIPTION)
-    grounding: Grounding = Field(default="exact", description=GROUNDING_DESCRIPTION)
+    grounding: Grounding = Field(default=Grounding.EXACT, description=GROUNDING_DESCRIPTION)
     answers: int | None = Field(
         default=None, description="For an improvement: index of the problem it answers, when the text says so."
     )
 
 
-class Platform(BaseModel):
+class NamedPlatform(_Record):
+    """A publishing platform as the report names it (what the gold labels and the model returns)."""
+
     name: str = Field(description="The platform's name as written in the report.")
     kind: PlatformKind = Field(description="What kind of channel it is.")
+
+
+class Platform(NamedPlatform):
+    """A platform located in the source."""
+
     span: Span | None = Field(description=SPAN_DESCRIPTION)
-    grounding: Grounding = Field(default="exact", description=GROUNDING_DESCRIPTION)
+    grounding: Grounding = Field(default=Grounding.EXACT, description=GROUNDING_DESCRIPTION)
 
 
-class Fee(BaseModel):
+class Fee(_Record):
     value: float | int | None = Field(description="The 信息处理费 charged this year; 0 when the report says none.")
     unit: str = Field(default="元", description="Unit of value.")
     text: str = Field(description="The sentence stating it, verbatim.")
     span: Span = Field(description=SPAN_DESCRIPTION)
 
 
-class CellRef(BaseModel):
+class CellRef(_Record):
     path: str = Field(description="Dotted path of the cell, e.g. table.row.column.")
     value: int | float | None = Field(description="The cell's value (null when blank or not found).")
     span: Span | None = Field(description=SPAN_DESCRIPTION)
 
 
-class Finding(BaseModel):
+class Finding(_Record):
     rule: str = Field(
-        description="Rule id from SPEC §4 (R3.1 … S1), a parse rule (S2), or a model check (G1 ungrounded item, "
-        "L1 model and parse disagree, L2 table filled by the model)."
+        description="Rule id: SPEC §4's (R3.1 … S1), a parse rule (S2) or a model check (G1, L1–L3); "
+        "'extractor rules' lists them all."
     )
     severity: Severity
     message: str = Field(description="What is wrong, in plain words.")
@@ -181,14 +242,14 @@ class Finding(BaseModel):
     span: Span | None = Field(default=None, description="Prose or section evidence. " + SPAN_DESCRIPTION)
 
 
-class PromptUse(BaseModel):
+class PromptUse(_Record):
     version: str = Field(description="The prompt file's version line.")
     template_sha256: str = Field(description="SHA-256 of the prompt file.")
     rendered_sha256: list[str] = Field(default_factory=list, description="SHA-256 of each rendered prompt sent.")
     schema_sha256: str = Field(description="SHA-256 of the response schema's JSON Schema.")
 
 
-class Usage(BaseModel):
+class Usage(_Record):
     calls: int = Field(default=0, description="Model calls made (re-asks inside a call not counted).")
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -196,7 +257,7 @@ class Usage(BaseModel):
     cached: int = Field(default=0, description="Answers taken from the response cache (no call made).")
 
 
-class Provenance(BaseModel):
+class Provenance(_Record):
     extractor: str = "extractor"
     version: str
     backend: str = Field(description="rules: the deterministic core, no model; llm: a model added the narrative.")
@@ -210,7 +271,16 @@ class Provenance(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict, description="Wall time per stage in milliseconds.")
 
 
-class Report(BaseModel):
+class Publication(_Record):
+    """What the saved page says about itself (HTML ``<meta>`` tags, else its printed 来源/时间 line)."""
+
+    title: str | None = Field(default=None, description="The page's article title (ArticleTitle, title element).")
+    published: str | None = Field(default=None, description="Publication date as the page states it, YYYY-MM-DD.")
+    source: str | None = Field(default=None, description="The publisher the page names (ContentSource, 来源).")
+    url: str | None = Field(default=None, description="The page's own address (Url, og:url, canonical link).")
+
+
+class Report(_Record):
     """One extracted 政府信息公开工作年度报告."""
 
     doc_id: str = Field(description="The file name's stem, made unique within a run.")
@@ -218,11 +288,18 @@ class Report(BaseModel):
     title: str | None = None
     organ: str | None = Field(default=None, description="The reporting body, as printed in the title.")
     year: int | None = Field(default=None, description="The year reported on.")
+    organ_key: str | None = Field(
+        default=None, description="The organ's name normalised for grouping (extractor/organs.py); null if unknown."
+    )
+    level: Level | None = Field(default=None, description="Administrative level, when the organ's name states it.")
+    publication: Publication | None = Field(default=None, description="Page metadata, when the input has it.")
     format: Formats
     sections: dict[str, SectionInfo] = Field(default_factory=dict, description="The six sections found.")
-    table2: TableData | None = Field(default=None, description="主动公开政府信息情况: row key -> column key -> cell.")
-    table3: TableData | None = Field(default=None, description="收到和处理政府信息公开申请情况: row -> column -> cell.")
-    table4: TableData | None = Field(default=None, description="行政复议、行政诉讼: block -> column -> cell.")
+    table2: Table[Cell] | None = Field(default=None, description="主动公开政府信息情况: row key -> column key -> cell.")
+    table3: Table[Cell] | None = Field(
+        default=None, description="收到和处理政府信息公开申请情况: row -> column -> cell."
+    )
+    table4: Table[Cell] | None = Field(default=None, description="行政复议、行政诉讼: block -> column -> cell.")
     overview: Overview = Field(default_factory=Overview)
     problems: list[Item] = Field(default_factory=list)
     improvements: list[Item] = Field(default_factory=list)
@@ -232,15 +309,46 @@ class Report(BaseModel):
     provenance: Provenance
 
 
-class ErrorInfo(BaseModel):
+class ErrorInfo(_Record):
     type: str = Field(description="Error class name.")
     message: str = Field(description="What went wrong and how to fix it.")
+    retry: bool = Field(
+        default=False,
+        description="True when a re-run may succeed (the model endpoint failed, the file could not be opened, an "
+        "internal error): re-running the same command tries the document again and its new record supersedes "
+        "this one. False for a problem of the file itself, which a re-run does not try again.",
+    )
 
 
-class FailureRecord(BaseModel):
+class FailureRecord(_Record):
     """Written in place of a Report when a document cannot be extracted; the batch goes on."""
 
     doc_id: str
     source: Source
     error: ErrorInfo
     config: str | None = Field(default=None, description="The run's configuration, as in Provenance.config.")
+
+
+Record = Report | FailureRecord
+
+
+class YearCellRef(_Record):
+    doc_id: str = Field(description="The record the cell is in.")
+    year: int | None = Field(description="That record's year.")
+    path: str = Field(description="Dotted path of the cell, e.g. table3.carried_over.total.")
+    value: int | float | None = Field(description="The cell's value (null when blank or not found).")
+    span: Span | None = Field(description=SPAN_DESCRIPTION + " In that record's text.")
+
+
+class CrossYearFinding(_Record):
+    """A check across two records of one organ (SPEC X1): always a warning, as bodies restate figures."""
+
+    rule: str = Field(default=X1.id, description="X1: across years of one body.")
+    severity: Severity = "warning"
+    organ_key: str = Field(description="The organ both records belong to.")
+    doc_ids: list[str] = Field(description="The records compared, earlier year first.")
+    years: list[int] = Field(description="Their years.")
+    message: str = Field(description="What does not line up, in plain words.")
+    cells: list[YearCellRef] = Field(default_factory=list, description="The cells compared, in both records.")
+    expected: int | float | None = Field(default=None, description="What last year's figures imply.")
+    found: int | float | None = Field(default=None, description="What this year's record has.")

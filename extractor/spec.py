@@ -6,9 +6,11 @@ Everything downstream (JSON output, gold labels, validators) uses these keys; ke
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Final
 
-Format = Literal["2019", "2021"]
+from .types import Format
 
 SECTION_KEYS: Final = (
     "overview",
@@ -222,3 +224,109 @@ TABLE4_COLUMN_LABELS: Final = {
     "pending": "尚未审结",
     "total": "总计",
 }
+
+
+def unknown_keys(
+    tables: Mapping[str, Mapping[str, Mapping[str, object]] | None], table2: Format | None, table3: Format | None
+) -> list[str]:
+    """Row and column keys of ``tables`` ({"table2": ..., ...}) outside this vocabulary for each table's format
+    (a hand-edited record). Table 2 is checked only when its format is known; table 3 without a format may
+    hold the rows of either."""
+    rows3 = TABLE3_ROWS[table3 or "2021"] + (TABLE3_ROWS["2019"] if table3 is None else ())
+    allowed: dict[str, dict[str, tuple[str, ...]]] = {
+        "table3": dict.fromkeys(rows3, TABLE3_COLUMNS_WITH_SUBTOTAL),
+        "table4": dict.fromkeys(TABLE4_BLOCKS, TABLE4_COLUMNS),
+    }
+    if table2 is not None:
+        allowed["table2"] = TABLE2_COLUMNS[table2]
+    bad = []
+    for table, rows in allowed.items():
+        for row, cols in (tables.get(table) or {}).items():
+            if row not in rows:
+                bad.append(f"{table}.{row}")
+                continue
+            bad.extend(f"{table}.{row}.{col}" for col in cols if col not in rows[row])
+    return bad
+
+
+# --- Display labels: the official forms' wording, for people (review pages, ``extractor show``) ---------
+
+TABLE2_COLUMN_LABELS: Final[dict[Format, dict[str, str]]] = {
+    "2021": {
+        "issued": "本年制发件数",
+        "repealed": "本年废止件数",
+        "in_force": "现行有效件数",
+        "decisions": "本年处理决定数量",
+        "amount": "本年收费金额（单位：万元）",
+    },
+    "2019": {
+        "made": "本年新制作数量",
+        "published": "本年新公开数量",
+        "total_published": "对外公开总数量",
+        "previous_year_items": "上一年项目数量",
+        "change": "本年增/减",
+        "decisions": "处理决定数量",
+        "projects": "采购项目数量",
+        "total_amount": "采购总金额",
+    },
+}
+# The form's row groups: the 条例 article each group of table-2 rows discloses under.
+TABLE2_ITEM_LABELS: Final[dict[Format, tuple[tuple[str, tuple[str, ...]], ...]]] = {
+    "2021": (
+        ("第二十条第（一）项", ("regulations", "normative_documents")),
+        ("第二十条第（五）项", ("licensing",)),
+        ("第二十条第（六）项", ("punishment", "coercion")),
+        ("第二十条第（八）项", ("fees",)),
+    ),
+    "2019": (
+        ("第二十条第（一）项", ("regulations", "normative_documents")),
+        ("第二十条第（五）项", ("licensing", "other_services")),
+        ("第二十条第（六）项", ("punishment", "coercion")),
+        ("第二十条第（八）项", ("fees",)),
+        ("第二十条第（九）项", ("procurement",)),
+    ),
+}
+TABLE3_COLUMN_LABELS: Final = {
+    "natural_person": "自然人",
+    "commercial_enterprise": "商业企业",
+    "research_institution": "科研机构",
+    "social_welfare_org": "社会公益组织",
+    "legal_service_org": "法律服务机构",
+    "other_org": "其他",
+    "org_subtotal": "小计",
+    "total": "总计",
+}
+TABLE4_BLOCK_LABELS: Final = {
+    "review": "行政复议",
+    "litigation_direct": "行政诉讼·未经复议直接起诉",
+    "litigation_after_review": "行政诉讼·复议后起诉",
+}
+TABLE_TITLES: Final = {
+    "table2": "主动公开政府信息情况",
+    "table3": "收到和处理政府信息公开申请情况",
+    "table4": "政府信息公开行政复议、行政诉讼情况",
+}
+
+
+def row_label(table: str, row: str) -> str:
+    """A row (table 4: block) key in the forms' words; an unknown key stays the key."""
+    labels = {"table2": TABLE2_ROW_LABELS, "table3": TABLE3_ROW_LABELS, "table4": TABLE4_BLOCK_LABELS}.get(table, {})
+    return labels.get(row, row)
+
+
+def column_label(table: str, col: str) -> str:
+    """A column key in the forms' words; an unknown key stays the key."""
+    if table == "table2":
+        return TABLE2_COLUMN_LABELS["2021"].get(col) or TABLE2_COLUMN_LABELS["2019"].get(col, col)
+    labels = {"table3": TABLE3_COLUMN_LABELS, "table4": TABLE4_COLUMN_LABELS}.get(table, {})
+    return labels.get(col, col)
+
+
+@lru_cache(maxsize=4096)
+def cell_label(path: str) -> str:
+    """A cell path in the forms' words ("table3.granted.total" -> "予以公开 · 总计")."""
+    table, _, rest = path.partition(".")
+    row, _, col = rest.partition(".")
+    if table not in ("table2", "table3", "table4"):
+        return path
+    return f"{row_label(table, row)} · {column_label(table, col)}" if col else row_label(table, row)

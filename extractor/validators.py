@@ -8,30 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .schema import Cell, CellRef, Finding, Formats, TableData
+from .rules import R2_1, R3_1, R3_2, R3_3, R3_4, R4_1, R4_2, Rule
+from .schema import Cell, CellRef, Finding, Formats
 from .spec import (
     AMOUNT_COLUMNS,
     SIGNED_COLUMNS,
-    TABLE2_COLUMNS,
     TABLE3_COLUMNS,
-    TABLE3_COLUMNS_WITH_SUBTOTAL,
     TABLE3_ORG_COLUMNS,
     TABLE3_RESULT_ROWS,
-    TABLE3_ROWS,
-    TABLE4_BLOCKS,
     TABLE4_COLUMNS,
 )
-
-Number = int | float
+from .types import Format, Number, Table
 
 
 def _ref(path: str, cell: Cell | None) -> CellRef:
     return CellRef(path=path, value=cell["value"] if cell else None, span=cell["span"] if cell else None)
-
-
-def rule_table(rule: str) -> str:
-    """The table a rule id is about: R3.x -> table3."""
-    return f"table{rule[1]}"
 
 
 def _fmt(x: Number) -> str:
@@ -39,7 +30,7 @@ def _fmt(x: Number) -> str:
 
 
 def _sum_rule(
-    rule: str,
+    rule: Rule,
     total: tuple[str, str],
     total_cell: Cell | None,
     rows: Sequence[str] | str,
@@ -58,9 +49,9 @@ def _sum_rule(
     expected = total_cell["value"]
     if (blanks == 0 and abs(found - expected) > 1e-9) or (blanks and found > expected + 1e-9):
         note = f" ({blanks} blank cell(s) not counted)" if blanks else ""
-        prefix = rule_table(rule)
+        prefix = f"table{rule.id[1]}"  # R3.x: table3
         return Finding(
-            rule=rule,
+            rule=rule.id,
             severity="error",
             message=f"{what}: the parts add up to {_fmt(found)}{note} but {prefix}.{total[0]}.{total[1]} is "
             f"{_fmt(expected)}",
@@ -83,35 +74,19 @@ def _pairs(rows: Sequence[str] | str, cols: Sequence[str] | str) -> list[tuple[s
 _NO_ROW: dict[str, Cell] = {}
 
 
-def check_table3(t3: TableData, fmt: str | None) -> list[Finding]:
+def check_table3(t3: Table[Cell], fmt: Format | None) -> list[Finding]:
     findings: list[Finding] = []
     present = {c for r in t3.values() for c in r}
-    columns = [c for c in (*TABLE3_COLUMNS[:6], "org_subtotal", "total") if c in present]
-    r31_rows = ("new_received", "carried_over", "results_total", "carried_forward")
     result_rows = TABLE3_RESULT_ROWS.get(fmt) if fmt in TABLE3_RESULT_ROWS else None
     result_dicts = [t3.get(r, _NO_ROW) for r in result_rows] if result_rows else []
     total_row = t3.get("results_total", _NO_ROW)
-    for col in columns:
-        cells = {r: t3.get(r, _NO_ROW).get(col) for r in r31_rows}
-        vals = {r: c["value"] for r, c in cells.items() if c is not None and c["value"] is not None}
-        if len(vals) == 4:
-            left = vals["new_received"] + vals["carried_over"]
-            right = vals["results_total"] + vals["carried_forward"]
-            if abs(left - right) > 1e-9:
-                findings.append(
-                    Finding(
-                        rule="R3.1",
-                        severity="error",
-                        message=f"table3 column '{col}': 新收 + 上年结转 = {_fmt(left)} but 总计 + 结转下年度 = "
-                        f"{_fmt(right)}",
-                        cells=[_ref(f"table3.{r}.{col}", c) for r, c in cells.items()],
-                        expected=left,
-                        found=right,
-                    )
-                )
+    for col in (c for c in (*TABLE3_COLUMNS[:6], "org_subtotal", "total") if c in present):
+        f = _balance(t3, col)
+        if f:
+            findings.append(f)
         if result_rows:
             f = _sum_rule(
-                "R3.2",
+                R3_2,
                 ("results_total", col),
                 total_row.get(col),
                 result_rows,
@@ -121,43 +96,69 @@ def check_table3(t3: TableData, fmt: str | None) -> list[Finding]:
             )
             if f:
                 findings.append(f)
-    applicants = TABLE3_COLUMNS[:6]
     for row, cols in t3.items():
-        if "org_subtotal" in cols:
-            f = _sum_rule(
-                "R3.3",
-                (row, "org_subtotal"),
-                cols.get("org_subtotal"),
-                row,
-                TABLE3_ORG_COLUMNS,
-                [cols.get(c) for c in TABLE3_ORG_COLUMNS],
-                f"table3 row '{row}': the organisation subtotal must equal the five organisation columns",
-            )
-            if f:
-                findings.append(f)
-            part_cols: tuple[str, ...] = ("natural_person", "org_subtotal")
-        else:
-            part_cols = applicants
-        f = _sum_rule(
-            "R3.3",
-            (row, "total"),
-            cols.get("total"),
-            row,
-            part_cols,
-            [cols.get(c) for c in part_cols],
-            f"table3 row '{row}': total must equal the sum of the applicant columns",
-        )
-        if f:
-            findings.append(f)
-    findings.extend(_non_negative_integers("R3.4", "table3", t3))
+        _applicants(row, cols, findings)
+    findings.extend(_non_negative_integers(R3_4, "table3", t3))
     return findings
 
 
-def check_table4(t4: TableData) -> list[Finding]:
+_R31_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")
+
+
+def _balance(t3: Table[Cell], col: str) -> Finding | None:
+    """R3.1 for one column; only when all four cells are printed."""
+    cells = {r: t3.get(r, _NO_ROW).get(col) for r in _R31_ROWS}
+    vals = {r: c["value"] for r, c in cells.items() if c is not None and c["value"] is not None}
+    if len(vals) < 4:
+        return None
+    left = vals["new_received"] + vals["carried_over"]
+    right = vals["results_total"] + vals["carried_forward"]
+    if abs(left - right) <= 1e-9:
+        return None
+    return Finding(
+        rule=R3_1.id,
+        severity="error",
+        message=f"table3 column '{col}': 新收 + 上年结转 = {_fmt(left)} but 总计 + 结转下年度 = {_fmt(right)}",
+        cells=[_ref(f"table3.{r}.{col}", c) for r, c in cells.items()],
+        expected=left,
+        found=right,
+    )
+
+
+def _applicants(row: str, cols: dict[str, Cell], findings: list[Finding]) -> None:
+    """R3.3 for one row: the organisation subtotal when printed, then the total."""
+    part_cols: tuple[str, ...] = TABLE3_COLUMNS[:6]
+    if "org_subtotal" in cols:
+        f = _sum_rule(
+            R3_3,
+            (row, "org_subtotal"),
+            cols.get("org_subtotal"),
+            row,
+            TABLE3_ORG_COLUMNS,
+            [cols.get(c) for c in TABLE3_ORG_COLUMNS],
+            f"table3 row '{row}': the organisation subtotal must equal the five organisation columns",
+        )
+        if f:
+            findings.append(f)
+        part_cols = ("natural_person", "org_subtotal")
+    f = _sum_rule(
+        R3_3,
+        (row, "total"),
+        cols.get("total"),
+        row,
+        part_cols,
+        [cols.get(c) for c in part_cols],
+        f"table3 row '{row}': total must equal the sum of the applicant columns",
+    )
+    if f:
+        findings.append(f)
+
+
+def check_table4(t4: Table[Cell]) -> list[Finding]:
     findings: list[Finding] = []
     for block, cols in t4.items():
         f = _sum_rule(
-            "R4.1",
+            R4_1,
             (block, "total"),
             cols.get("total"),
             block,
@@ -167,15 +168,15 @@ def check_table4(t4: TableData) -> list[Finding]:
         )
         if f:
             findings.append(f)
-    findings.extend(_non_negative_integers("R4.2", "table4", t4))
+    findings.extend(_non_negative_integers(R4_2, "table4", t4))
     return findings
 
 
-def check_table2(t2: TableData) -> list[Finding]:
-    return list(_non_negative_integers("R2.1", "table2", t2))
+def check_table2(t2: Table[Cell]) -> list[Finding]:
+    return list(_non_negative_integers(R2_1, "table2", t2))
 
 
-def _non_negative_integers(rule: str, table: str, data: TableData) -> Iterable[Finding]:
+def _non_negative_integers(rule: Rule, table: str, data: Table[Cell]) -> Iterable[Finding]:
     for row, cols in data.items():
         for col, cell in cols.items():
             v = cell["value"]
@@ -187,7 +188,7 @@ def _non_negative_integers(rule: str, table: str, data: TableData) -> Iterable[F
             if bad:
                 kind = "a non-negative amount" if amount else ("an integer" if signed else "a non-negative integer")
                 yield Finding(
-                    rule=rule,
+                    rule=rule.id,
                     severity="error",
                     message=f"{table}.{row}.{col} must be {kind}, found {cell['raw']!r}",
                     cells=[_ref(f"{table}.{row}.{col}", cell)],
@@ -196,7 +197,9 @@ def _non_negative_integers(rule: str, table: str, data: TableData) -> Iterable[F
                 )
 
 
-def check_tables(t2: TableData | None, t3: TableData | None, t4: TableData | None, formats: Formats) -> list[Finding]:
+def check_tables(
+    t2: Table[Cell] | None, t3: Table[Cell] | None, t4: Table[Cell] | None, formats: Formats
+) -> list[Finding]:
     """All table rules on whatever tables were read."""
     findings: list[Finding] = []
     if t2:
@@ -206,27 +209,3 @@ def check_tables(t2: TableData | None, t3: TableData | None, t4: TableData | Non
     if t4:
         findings.extend(check_table4(t4))
     return findings
-
-
-def unknown_keys(t2: TableData | None, t3: TableData | None, t4: TableData | None, formats: Formats) -> list[str]:
-    """Row and column keys that are not SPEC's vocabulary for the table's format (a hand-edited record)."""
-    allowed: dict[str, tuple[dict[str, tuple[str, ...]], TableData | None]] = {
-        "table3": (
-            {
-                r: TABLE3_COLUMNS_WITH_SUBTOTAL
-                for r in TABLE3_ROWS[formats.table3 or "2021"] + (TABLE3_ROWS["2019"] if formats.table3 is None else ())
-            },
-            t3,
-        ),
-        "table4": ({b: TABLE4_COLUMNS for b in TABLE4_BLOCKS}, t4),
-    }
-    if formats.table2 is not None:
-        allowed["table2"] = (TABLE2_COLUMNS[formats.table2], t2)
-    bad = []
-    for table, (rows, data) in allowed.items():
-        for row, cols in (data or {}).items():
-            if row not in rows:
-                bad.append(f"{table}.{row}")
-                continue
-            bad.extend(f"{table}.{row}.{col}" for col in cols if col not in rows[row])
-    return bad

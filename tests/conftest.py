@@ -19,6 +19,14 @@ def seed_reports() -> dict[str, Report]:
     return {p.stem: extract_document(load(p), p.stem) for p in SEEDS}
 
 
+@pytest.fixture(autouse=True)
+def backoff_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """A fake clock for the model client's backoff: the waits it asked for, none of them slept."""
+    waits: list[float] = []
+    monkeypatch.setattr("extractor.llm.client.SLEEP", waits.append)
+    return waits
+
+
 def extract_text(text: str) -> Report:
     return extract_document(Document.from_text(text), "t")
 
@@ -49,7 +57,7 @@ def _json_body(r1, r2) -> None:  # type: ignore[no-untyped-def]
     no longer finds its recording and the test fails loudly instead of replaying a stale answer."""
     import json
 
-    def canon(body):  # type: ignore[no-untyped-def]
+    def canon(body: bytes | str | None) -> str | None:
         if not body:
             return None
         text = body.decode("utf-8") if isinstance(body, bytes) else body

@@ -1,5 +1,5 @@
-"""Batch jobs against the loopback test server: faults retried then recorded, kill -9 then resume with every
-document exactly once, a cached re-run making no call, a truncated last line repaired."""
+"""Batch jobs as users run them, against the loopback test server: faults retried then recorded, exact
+resume (one record per input file, the best one), the output locked to one run, whole lines only, every core."""
 
 from __future__ import annotations
 
@@ -15,67 +15,240 @@ from pathlib import Path
 import pytest
 
 from extractor.cli import main
+from extractor.outfile import RecordFile
 from extractor.synthetic import generate
 from extractor.testserver import TestServer
 from tests.conftest import DOCUMENTS
 
-pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])  # the test server; nothing else
+# the test server, and the Unix socket through which worker processes start; nothing else
+pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1", r"^/.*/pymp-[^/]+/listener-"])
+
+CLI = [sys.executable, "-c", "from extractor.cli import main; import sys; raise SystemExit(main(sys.argv[1:]))"]
 
 
-def _corpus(folder: Path, n: int) -> list[Path]:
+def _corpus(folder: Path, n: int, mark: int | None = None) -> list[Path]:
+    """``n`` generated reports; the one numbered ``mark`` carries a marker a fault plan can recognise."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(n):
         path = folder / f"r{i:03d}.txt"
-        path.write_text(generate(100 + i, "tab", zero_rate=0.2).text, encoding="utf-8")
+        text = generate(100 + i, "tab", zero_rate=0.2).text
+        if i == mark:
+            text = text.replace("（一）存在的主要问题\n\n", "（一）存在的主要问题\n\n故障标记。")
+        path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def _marked(fault: str):  # type: ignore[no-untyped-def]
+    return lambda number, body: fault if "故障标记" in json.dumps(body, ensure_ascii=False) else None
 
 
 def _records(path: Path) -> list[dict]:  # type: ignore[type-arg]
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def _latest(path: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {r["doc_id"]: r for r in _records(path)}  # file order: the last record of a doc_id wins
+
+
 def _llm_args(server: TestServer, *extra: str) -> list[str]:
-    return ["--backend", "llm", "--base-url", server.base_url, "--model", "test-model", "--timeout", "1", *extra]
+    return ["--backend", "llm", "--base-url", server.base_url, "--model", "test-model", "--timeout", "0.3", *extra]
 
 
 def test_batch_retries_429_500_timeout_and_malformed_answers(tmp_path: Path) -> None:
     _corpus(tmp_path / "in", 2)
     faults = {1: "429", 2: "500", 3: "hang", 4: "malformed"}
-    with TestServer(faults=faults, hang_s=3) as server:
-        code = main(
-            ["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out.jsonl"), "-q", "--no-cache", *_llm_args(server)]
-        )
-        assert code == 0
-        assert server.requests == 4 + 2 * 2  # each fault cost one extra request; 2 calls per document
-    records = _records(tmp_path / "out.jsonl")
+    with TestServer(faults=faults, hang_s=1) as server:
+        out = tmp_path / "out.jsonl"
+        assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server)]) == 0
+    records = _records(out)
     assert sorted(r["doc_id"] for r in records) == ["r000", "r001"]
-    assert all("error" not in r and r["provenance"]["usage"]["calls"] == 2 for r in records)
+    assert all("error" not in r and r["provenance"]["backend"] == "llm" for r in records)
 
 
 @pytest.mark.parametrize("fault", ["500", "hang", "truncated"])
 def test_batch_records_a_document_whose_calls_keep_failing_and_goes_on(tmp_path: Path, fault: str) -> None:
-    paths = _corpus(tmp_path / "in", 3)
-    marked = (
-        paths[1].read_text(encoding="utf-8").replace("（一）存在的主要问题\n\n", "（一）存在的主要问题\n\n故障标记。")
-    )
-    paths[1].write_text(marked, encoding="utf-8")
-
-    def plan(number: int, body: dict[str, object]) -> str | None:
-        return fault if "故障标记" in json.dumps(body, ensure_ascii=False) else None  # every call of r001
-
-    with TestServer(faults=plan, hang_s=2) as server:
-        code = main(
-            ["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out.jsonl"), "-q", "--no-cache", *_llm_args(server)]
-        )
-        attempts = {"500": 5, "hang": 5, "truncated": 1}[fault]  # transport faults are retried, a cut answer not
-        assert server.requests == 2 + attempts + 1 + 2  # r001's overview call runs beside its failing narrative
+    _corpus(tmp_path / "in", 3, mark=1)
+    with TestServer(faults=_marked(fault), hang_s=1) as server:
+        out = tmp_path / "out.jsonl"
+        code = main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server)])
     assert code == 1
-    records = {r["doc_id"]: r for r in _records(tmp_path / "out.jsonl")}
+    records = _latest(out)
     assert set(records) == {"r000", "r001", "r002"}
     assert [d for d, r in records.items() if "error" in r] == ["r001"]
-    assert records["r001"]["error"]["type"] == "ModelError" and records["r001"]["source"]["sha256"]
+    assert records["r001"]["error"]["type"] == "ModelError" and records["r001"]["error"]["retry"] is True
+    assert records["r001"]["source"]["sha256"]
+
+
+def test_batch_rerun_retries_a_model_failure_and_its_new_record_supersedes_the_old(tmp_path: Path) -> None:
+    _corpus(tmp_path / "in", 3, mark=1)
+    out = tmp_path / "out.jsonl"
+    failing = _marked("500")
+    state = {"down": True}  # the endpoint fails r001's calls on the first run, then recovers
+    with TestServer(faults=lambda n, body: failing(n, body) if state["down"] else None) as server:
+        args = ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server)]
+        assert main(args) == 1
+        state["down"] = False
+        assert main(args) == 0
+        lines = _records(out)
+        assert [r["doc_id"] for r in lines] == ["r000", "r001", "r002", "r001"]  # appended, never rewritten
+        assert "error" not in _latest(out)["r001"]
+        assert main(args) == 0
+        assert len(_records(out)) == 4  # nothing left to do
+
+    assert main(["compact", str(out)]) == 0
+    compacted = _records(out)
+    assert sorted(r["doc_id"] for r in compacted) == ["r000", "r001", "r002"]
+    assert all("error" not in r for r in compacted)
+
+
+def test_batch_rerun_does_not_write_a_permanent_input_failure_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(DOCUMENTS / "000_709a8d8ff7e18c17.txt", tmp_path / "good.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out" / "o.jsonl"
+    assert main(["extract", str(tmp_path / "good.txt"), str(tmp_path / "empty.txt"), "-o", str(out)]) == 1
+    assert main(["extract", str(tmp_path / "good.txt"), str(tmp_path / "empty.txt"), "-o", str(out)]) == 1
+    assert [r["doc_id"] for r in _records(out)] == ["good", "empty"]
+    err = capsys.readouterr().err
+    assert "0 ok, 0 failed, 2 already done (1 a failure of the file itself)" in err
+
+
+def test_batch_rerun_redoes_a_file_whose_bytes_changed(tmp_path: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_bytes((DOCUMENTS / "000_709a8d8ff7e18c17.txt").read_bytes())
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(path), "-o", str(out), "-q"]) == 0
+    path.write_bytes((DOCUMENTS / "002_2581eebe3519dac9.txt").read_bytes())
+    assert main(["extract", str(path), "-o", str(out), "-q"]) == 0
+    first, second = _records(out)
+    assert first["doc_id"] == second["doc_id"] == "r" and first["source"]["sha256"] != second["source"]["sha256"]
+
+
+def test_batch_byte_identical_files_at_two_paths_are_two_documents(tmp_path: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(DOCUMENTS / "000_709a8d8ff7e18c17.txt", tmp_path / sub / "report.txt")
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "-q"]) == 0
+    assert main(["extract", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "-q"]) == 0
+    records = _records(out)
+    assert sorted((r["doc_id"], r["source"]["path"]) for r in records) == [
+        ("report", str(tmp_path / "a" / "report.txt")),
+        ("report-2", str(tmp_path / "b" / "report.txt")),
+    ]
+
+
+def test_batch_run_configuration_includes_the_endpoint_without_credentials(tmp_path: Path) -> None:
+    _corpus(tmp_path / "in", 1)
+    out = tmp_path / "o.jsonl"
+    with TestServer() as one, TestServer() as two:
+        assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(one)]) == 0
+        secret_url = two.base_url.replace("http://", "http://alice:hunter2@")
+        assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(two)[:2],
+                     "--base-url", secret_url, *_llm_args(two)[4:]]) == 0  # fmt: skip
+    first, second = _records(out)  # another endpoint: the document is done again
+    assert first["provenance"]["config"] != second["provenance"]["config"]
+    assert two.base_url in second["provenance"]["config"]
+    assert "hunter2" not in out.read_text(encoding="utf-8") and "alice" not in out.read_text(encoding="utf-8")
+
+
+def test_batch_second_run_on_the_same_output_refuses_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "o.jsonl"
+    with RecordFile(out):  # another run holds the file
+        code = main(["extract", str(DOCUMENTS), "-o", str(out), "-q"])
+    assert code == 1
+    assert "another extractor run is writing this file" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == ""
+
+
+def test_batch_write_failure_names_the_output_and_leaves_no_partial_line(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    limit = 60_000  # bytes: room for two bundled records, not five (a disk that fills up)
+    setup = (
+        "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); "
+    )
+    cmd = [sys.executable, "-c", setup + CLI[2], "extract", str(DOCUMENTS), "-o", str(out), "-q", "--jobs", "1"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert f"{out}: cannot write the output" in proc.stderr and "re-run the same command to resume" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    data = out.read_text(encoding="utf-8")
+    assert data.endswith("\n") and 1 <= data.count("\n") < 5
+    assert all(json.loads(line)["doc_id"] for line in data.splitlines())  # whole records only
+    assert main(["extract", str(DOCUMENTS), "-o", str(out), "-q"]) == 0  # room again: resume finishes the job
+    assert len(_latest(out)) == 5
+
+
+def test_batch_resumes_after_kill_9_with_every_document_exactly_once(tmp_path: Path) -> None:
+    paths = _corpus(tmp_path / "in", 12)
+    shutil.copy(paths[0], tmp_path / "in" / "twin.txt")  # byte-identical to r000, another document
+    out = tmp_path / "out.jsonl"
+    with TestServer(latency=0.05) as server:
+        cmd = [*CLI, "extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", "--workers", "2"]
+        cmd += _llm_args(server)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (not out.exists() or out.read_text(encoding="utf-8").count("\n") < 4):
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        written = out.read_text(encoding="utf-8").count("\n")
+        assert 4 <= written < 13
+        with open(out, "a", encoding="utf-8") as fh:
+            fh.write('{"doc_id": "r0')  # a line cut off mid-write
+        assert subprocess.run(cmd, stdout=subprocess.DEVNULL, timeout=120).returncode == 0
+    records = _records(out)
+    assert sorted(r["doc_id"] for r in records) == sorted([p.stem for p in paths] + ["twin"])
+
+
+def test_batch_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path: Path) -> None:
+    _corpus(tmp_path / "in", 10)
+    out = tmp_path / "out.jsonl"
+    with TestServer(latency=0.05) as server:
+        cmd = [
+            *CLI,
+            "extract",
+            str(tmp_path / "in"),
+            "-o",
+            str(out),
+            "--no-cache",
+            "--workers",
+            "4",
+            *_llm_args(server),
+        ]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        while not out.exists() or out.read_text(encoding="utf-8").count("\n") < 2:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130
+        assert "Traceback" not in err
+        assert "re-run the same command to resume" in err and "interrupted after" in err
+        assert all(json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
+        assert subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120).returncode == 0
+    assert sorted(_latest(out)) == [f"r{i:03d}" for i in range(10)] and len(_records(out)) == 10
+
+
+def test_batch_jobs_in_worker_processes_give_the_same_records(tmp_path: Path) -> None:
+    _corpus(tmp_path / "in", 20)
+    outs = {}
+    for jobs in ("1", "2"):
+        outs[jobs] = tmp_path / f"o{jobs}.jsonl"
+        assert main(["extract", str(tmp_path / "in"), "-o", str(outs[jobs]), "-q", "--jobs", jobs]) == 0
+
+    def strip(record: dict) -> dict:  # type: ignore[type-arg]
+        record["provenance"].pop("timings_ms")
+        return record
+
+    one = sorted((strip(r) for r in _records(outs["1"])), key=lambda r: r["doc_id"])
+    two = sorted((strip(r) for r in _records(outs["2"])), key=lambda r: r["doc_id"])
+    assert len(one) == 20 and one == two
 
 
 def test_batch_cached_rerun_makes_no_call_and_never_caches_a_truncated_answer(tmp_path: Path) -> None:
@@ -84,48 +257,12 @@ def test_batch_cached_rerun_makes_no_call_and_never_caches_a_truncated_answer(tm
     with TestServer(faults={1: "truncated"}) as server:
         args = ["extract", str(tmp_path / "in"), "-q", "--cache-dir", str(cache), *_llm_args(server)]
         assert main([*args, "-o", str(tmp_path / "first.jsonl")]) == 1  # the truncated answer fails its document
-        first = server.requests
-        assert main([*args, "-o", str(tmp_path / "second.jsonl")]) == 0
-        # only the answer that was truncated is asked again (its document's overview answer was cached)
-        assert server.requests == first + 1
+        assert main([*args, "-o", str(tmp_path / "second.jsonl")]) == 0  # it is asked again, not read from cache
+        before = server.requests
         assert main([*args, "-o", str(tmp_path / "third.jsonl")]) == 0
-        assert server.requests == first + 1  # everything cached now: zero calls
+        assert server.requests == before  # everything cached now: zero calls
     third = _records(tmp_path / "third.jsonl")
-    assert all(r["provenance"]["usage"]["cached"] == 2 and r["provenance"]["usage"]["calls"] == 0 for r in third)
-
-
-def test_batch_resumes_after_kill_9_with_every_document_exactly_once(tmp_path: Path) -> None:
-    paths = _corpus(tmp_path / "in", 12)
-    out = tmp_path / "out.jsonl"
-    with TestServer(latency=0.15) as server:
-        cmd = [
-            sys.executable,
-            "-c",
-            "from extractor.cli import main; import sys; raise SystemExit(main(sys.argv[1:]))",
-            "extract",
-            str(tmp_path / "in"),
-            "-o",
-            str(out),
-            "-q",
-            "--no-cache",
-            "--workers",
-            "2",
-            *_llm_args(server),
-        ]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and (not out.exists() or out.read_text(encoding="utf-8").count("\n") < 4):
-            time.sleep(0.05)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        written = out.read_text(encoding="utf-8").count("\n")
-        assert 4 <= written < 12
-        with open(out, "a", encoding="utf-8") as fh:
-            fh.write('{"doc_id": "r0')  # a line cut off mid-write
-        assert subprocess.run(cmd, stdout=subprocess.DEVNULL, timeout=120).returncode == 0
-    records = _records(out)
-    assert sorted(r["doc_id"] for r in records) == sorted(p.stem for p in paths)
-    assert len({r["source"]["sha256"] for r in records}) == 12
+    assert all(r["provenance"]["usage"]["calls"] == 0 and r["provenance"]["usage"]["cached"] > 0 for r in third)
 
 
 def test_batch_rerun_of_the_same_command_skips_what_is_done(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

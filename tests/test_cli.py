@@ -24,7 +24,9 @@ def test_main_extract_bundled_documents_to_stdout(capsys: pytest.CaptureFixture[
     records = {r["doc_id"]: r for r in _records(out)}
     assert sorted(records) == sorted(p.stem for p in DOCUMENTS.glob("*.txt"))
     procurement = records["002_2581eebe3519dac9"]["table2"]["procurement"]["total_amount"]
-    assert procurement == {"value": 1596496.16, "raw": "1596496.16元", "span": procurement["span"], "unit": "元"}
+    start, end = procurement.pop("span")
+    assert procurement == {"value": 1596496.16, "raw": "1596496.16元", "unit": "元"}
+    assert (DOCUMENTS / "002_2581eebe3519dac9.txt").read_text(encoding="utf-8")[start:end] == "1596496.16元"
     assert records["001_8f8da80f034e246c"]["findings"][0]["rule"] == "N2"
     assert "5 documents: 5 ok, 0 failed, 0 already done; findings by rule: N2 warning: 1" in err
     assert "001_8f8da80f034e246c" in err  # the per-document table of a small batch
@@ -38,7 +40,7 @@ def test_main_extract_records_a_bad_file_and_goes_on(tmp_path: Path, capsys: pyt
     _, err = capsys.readouterr()
     records = _records(out_file.read_text(encoding="utf-8"))
     assert {r["doc_id"]: ("error" in r) for r in records} == {"good": False, "scan": True}
-    assert f"{tmp_path / 'scan.txt'}: this is a PDF file, not text" in err
+    assert f"{tmp_path / 'scan.txt'}: the PDF is damaged or cut short" in err  # read as what it is, not by name
 
 
 @pytest.mark.parametrize(
@@ -124,3 +126,16 @@ def test_main_extract_into_a_closed_pipe_stops_quietly() -> None:
         f'{sys.executable} -c "{code}" | head -c 20', shell=True, capture_output=True, text=True, timeout=60
     )
     assert len(proc.stdout) == 20 and "Traceback" not in proc.stderr
+
+
+def test_main_help_lists_every_command_in_plain_words(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ("extract", "validate", "show", "text", "schema", "rules", "eval", "local-model"):
+        assert f"\n    {command} " in out or f"\n    {command}\n" in out, command
+    assert "``" not in out and ":class:" not in out
+
+
+def test_main_eval_refuses_two_choices_of_documents(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--set", "real", "--synthetic", "3"]) == 2
+    assert "give one of them" in capsys.readouterr().err

@@ -78,7 +78,7 @@ def test_check_prose_does_not_read_other_claims_as_table_cells(sentence: str) ->
 
 def test_check_prose_sums_the_denied_rows_for_a_denied_count() -> None:
     doc = generate(33, "tab", zero_rate=0.1)
-    denied = sum(v for r, cols in doc.values.table3.items() if r.startswith("denied_") for v in [cols["total"]])
+    denied = sum(cols["total"] or 0 for r, cols in doc.values.table3.items() if r.startswith("denied_"))
     text = doc.text.replace("（三）政府信息管理", f"其中不予公开{denied + 1}件。\n\n（三）政府信息管理")
     n1 = [f for f in extract_text(text).findings if f.rule == "N1"]
     assert len(n1) == 1 and n1[0].found == denied and len(n1[0].cells) == 8

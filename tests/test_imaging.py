@@ -3,6 +3,8 @@ are found from its lines."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 cv2 = pytest.importorskip("cv2", reason="the [ocr] extra is not installed")
@@ -14,7 +16,7 @@ XS = (100, 300, 400, 500, 600)
 YS = (200, 240, 280, 320)
 
 
-def _page(angle: float = 0.0) -> np.ndarray:
+def _page(angle: float = 0.0) -> Any:
     """A white page with text-like strokes above a ruled 3x4 table whose first column's last two cells
     are merged (no rule between them), turned by ``angle`` degrees."""
     page = np.full((600, 800), 235, np.uint8)

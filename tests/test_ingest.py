@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.errors import BinaryDocumentError, EmptyDocumentError, InputError
+from extractor.errors import BinaryDocumentError, EmptyDocumentError
 from extractor.ingest import load, normalise
 from extractor.synthetic import generate
 
@@ -51,7 +51,7 @@ def test_load_crlf_fullwidth_document_gives_spans_into_the_original(tmp_path: Pa
     report = extract_document(load(path), "r")
     assert report.table3 is not None
     cell = report.table3["new_received"]["total"]
-    assert text[cell["span"][0] : cell["span"][1]] == cell["raw"]
+    assert cell["span"] is not None and text[cell["span"][0] : cell["span"][1]] == cell["raw"]
     assert isinstance(cell["value"], int)
     assert cell["raw"] == str(cell["value"]).translate(digits)  # raw keeps the full-width digits printed
 
@@ -63,7 +63,7 @@ def test_load_crlf_fullwidth_document_gives_spans_into_the_original(tmp_path: Pa
         (b" \r\n\t ", EmptyDocumentError, "empty"),
         (b"%PDF-1.4\n%\xe2\xe3", BinaryDocumentError, "PDF"),
         (b"PK\x03\x04\x14\x00", BinaryDocumentError, "DOCX"),
-        (b"\x00\x01\x02\x03\x04\x05\xff\xfe\xfd" * 50, InputError, ""),
+        (b"\x00\x01\x02\x03\x04\x05\xff\xfe\xfd" * 50, BinaryDocumentError, "binary data, not text"),
     ],
     ids=["empty", "whitespace", "pdf", "docx", "binary"],
 )

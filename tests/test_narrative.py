@@ -22,7 +22,7 @@ def test_extract_problems_matches_a_careful_reader(seed_reports: dict[str, Repor
     assert [i.text for i in report.improvements] == labels.improvements
     text = Path(report.source.path).read_text(encoding="utf-8")
     for item in (*report.problems, *report.improvements):
-        assert text[item.span[0] : item.span[1]] == item.text
+        assert item.span is not None and text[item.span[0] : item.span[1]] == item.text
 
 
 @pytest.mark.parametrize("doc_id", sorted(LABELS))

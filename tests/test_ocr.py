@@ -203,5 +203,5 @@ def test_ink_lines_cuts_stacked_characters_apart() -> None:
 def test_dedupe_drops_a_line_boxed_twice() -> None:
     from extractor.readers.ocr import _dedupe
 
-    boxes = [(60, 901, 435, 924), (63, 907, 433, 919), (500, 901, 560, 924)]
-    assert sorted(_dedupe(boxes)) == [(60, 901, 435, 924), (500, 901, 560, 924)]
+    boxes = [(60.0, 901.0, 435.0, 924.0), (63.0, 907.0, 433.0, 919.0), (500.0, 901.0, 560.0, 924.0)]
+    assert sorted(_dedupe(boxes)) == [(60.0, 901.0, 435.0, 924.0), (500.0, 901.0, 560.0, 924.0)]

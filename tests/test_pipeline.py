@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from extractor.evaluation.gold import load_gold
 from extractor.pipeline import extract_paths
@@ -45,14 +46,12 @@ def test_extract_document_builds_a_record_that_validates(seed_reports: dict[str,
 
 
 def test_extract_document_keeps_amount_units(seed_reports: dict[str, Report]) -> None:
-    t2 = seed_reports["002_2581eebe3519dac9"].table2
-    assert t2 is not None
-    assert t2["procurement"]["total_amount"] == {
-        "value": 1596496.16,
-        "raw": "1596496.16元",
-        "span": t2["procurement"]["total_amount"]["span"],
-        "unit": "元",
-    }
+    report = seed_reports["002_2581eebe3519dac9"]
+    assert report.table2 is not None
+    cell = report.table2["procurement"]["total_amount"]
+    assert (cell["value"], cell["raw"], cell.get("unit")) == (1596496.16, "1596496.16元", "元")
+    text = Path(report.source.path).read_text(encoding="utf-8")
+    assert cell["span"] is not None and text[cell["span"][0] : cell["span"][1]] == "1596496.16元"
     fees = seed_reports["000_709a8d8ff7e18c17"].table2
     assert fees is not None and fees["fees"]["amount"].get("unit") == "万元"
 
@@ -74,7 +73,7 @@ def test_extract_paths_records_bad_files_and_goes_on(tmp_path: Path) -> None:
     kinds = {r.doc_id: (r.error.type if isinstance(r, FailureRecord) else "ok") for r in records}
     assert kinds == {
         "a_empty": "EmptyDocumentError",
-        "b_binary": "BinaryDocumentError",
+        "b_binary": "DamagedDocumentError",  # a PDF header: read as a PDF whatever its name, and found broken
         "c_latin": "UndecodableDocumentError",
         "d_notreport": "NotAReportError",
         "e_good": "ok",
@@ -92,3 +91,23 @@ def test_extract_paths_makes_doc_ids_unique(tmp_path: Path) -> None:
         (tmp_path / sub / "report.txt").write_bytes(good.read_bytes())
     ids = [r.doc_id for r in extract_paths([tmp_path])]
     assert ids == ["report", "report-2", "report-3"]
+
+
+def test_extract_document_record_is_immutable_once_assembled(seed_reports: dict[str, Report]) -> None:
+    report = seed_reports["000_709a8d8ff7e18c17"]
+    with pytest.raises(ValidationError, match="frozen"):
+        report.title = "changed"
+    with pytest.raises(ValidationError, match="frozen"):
+        report.provenance.backend = "llm"
+    fixed = report.model_copy(update={"title": "changed"})
+    assert (fixed.title, report.title) == ("changed", GOLD["000_709a8d8ff7e18c17"].title)
+
+
+def test_extract_paths_writes_the_run_configuration_into_every_record(tmp_path: Path) -> None:
+    good = Path(__file__).resolve().parent.parent / "evals" / "documents" / "000_709a8d8ff7e18c17.txt"
+    (tmp_path / "a.txt").write_bytes(good.read_bytes())
+    (tmp_path / "b.txt").write_bytes(b"")
+    records = {r.doc_id: r for r in extract_paths([tmp_path], config="extractor 9; backend rules")}
+    a, b = records["a"], records["b"]
+    assert isinstance(a, Report) and a.provenance.config == "extractor 9; backend rules"
+    assert isinstance(b, FailureRecord) and b.config == "extractor 9; backend rules"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import InputError
+from extractor.inputs import InputFile
 from extractor.pipeline import extract_path
 from extractor.readers import grid, read
 from extractor.schema import FailureRecord, Report
@@ -28,7 +29,7 @@ def _write(tmp_path: Path, doc: SyntheticDoc, kind: str) -> Path:
 
 
 def _assert_round_trip(doc: SyntheticDoc, path: Path) -> Report:
-    report = extract_path(path, "r")
+    report = extract_path(InputFile.of(path), "r")
     assert isinstance(report, Report), report
     text = read(path).text
     tables = {"table2": report.table2, "table3": report.table3, "table4": report.table4}
@@ -81,7 +82,7 @@ def test_read_pdf_drops_running_headers_and_page_numbers_and_records_pages(tmp_p
     assert document.pages[0][0] == 0 and document.pages[-1][1] == len(document.text)
     assert f"{doc.organ}政府信息公开工作年度报告" not in document.text
     assert "- 2 -" not in document.text
-    report = extract_path(path, "r")
+    report = extract_path(InputFile.of(path), "r")
     assert isinstance(report, Report) and report.source.pages == list(document.pages)
 
 
@@ -91,7 +92,7 @@ def test_read_scanned_pdf_without_ocr_says_ocr_is_needed(tmp_path: Path, monkeyp
     monkeypatch.setenv("EXTRACTOR_OCR", "never")  # what --ocr never does (tests/test_ocr.py reads scans)
     with pytest.raises(InputError, match=r"no text layer.*--ocr auto"):
         read(path)
-    record = extract_path(path, "scan")
+    record = extract_path(InputFile.of(path), "scan")
     assert isinstance(record, FailureRecord) and "OCR" in record.error.message
 
 

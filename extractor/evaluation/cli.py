@@ -1,52 +1,92 @@
-"""``extractor eval``: score a run, or compare two runs (exit 1 on a regression beyond --tolerance)."""
+"""``extractor eval``: score a run on the gold sets or on generated reports, or compare two runs (exit 1 when
+a score moved the wrong way by more than its tolerance)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import UsageError
+from ..options import add_model_options, model_stage
 from ..show import output_console
-from .gold import Gold
-from .render import compare_markdown, compare_table, markdown, table
-from .runner import INPUT_FORMATS, EvalReport, backend_for, compare, gold_cases, run, synthetic_cases
 
-DEFAULT_GOLD = Path(__file__).resolve().parent.parent.parent / "evals" / "gold"
+if TYPE_CHECKING:  # scoring needs numpy, scipy and the synthetic generator: imported only when it runs
+    from .evaluators import Case
+    from .runner import EvalReport
+
+SETS = ("bundled", "real")
 
 
-def _load_report(path: str) -> EvalReport:
-    try:
-        return EvalReport.model_validate_json(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
-    except ValueError as exc:
-        raise UsageError(f"{path}: not an eval report written by 'extractor eval -o' ({exc})") from None
+def add_arguments(ev: argparse.ArgumentParser) -> None:
+    add_model_options(ev)
+    ev.add_argument(
+        "--set",
+        action="append",
+        choices=SETS,
+        dest="sets",
+        help="a gold set to score: bundled (evals/gold) or real (evals/real/gold); repeat for both (default: both)",
+    )
+    ev.add_argument("--gold", default=None, help="score this gold folder instead of the gold sets")
+    ev.add_argument("--synthetic", type=int, metavar="N", help="score N generated reports instead of the gold sets")
+    ev.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports")
+    ev.add_argument("--inputs", default="txt", help="synthetic input formats, comma-separated: txt,html,docx,pdf")
+    ev.add_argument("-o", "--output", help="write the eval report (JSON) here")
+    ev.add_argument("--markdown", help="also write a markdown rendering here (for a pull request)")
+    ev.add_argument("--compare", nargs=2, metavar=("BASE", "NEW"), help="diff two eval reports")
+    ev.add_argument(
+        "--tolerance",
+        action="append",
+        default=[],
+        metavar="[METRIC=]T",
+        help="allowed move of a score the wrong way before exit 1: T for every score (default 0), METRIC=T for "
+        "one (a name or pattern: cells=0, 'problems.*=0.02'); repeatable",
+    )
+    ev.add_argument("--gold-schema", action="store_true", help="print the JSON Schema of gold files")
 
 
 def run_eval(args: argparse.Namespace, err: Console) -> int:
-    out = output_console()
     if args.gold_schema:
+        from .gold import Gold
+
         print(json.dumps(Gold.model_json_schema(), ensure_ascii=False, indent=2))
         return 0
-    from ..cli import model_stage  # the eval command takes the extract command's model options
-
     if args.compare:
-        base, new = (_load_report(p) for p in args.compare)
-        if base.dataset != new.dataset:
-            raise UsageError(
-                f"the reports score different datasets ({base.dataset!r} vs {new.dataset!r}); "
-                "compare runs over the same documents"
-            )
-        changes, regressed = compare(base, new, args.tolerance)
-        out.print(compare_table(changes, args.tolerance) if changes else "no score changed")
-        if args.markdown:
-            Path(args.markdown).write_text(compare_markdown(changes, args.tolerance, regressed), encoding="utf-8")
-        if regressed:
-            err.print(f"[red]regression:[/red] a score dropped by more than {args.tolerance}")
-        return 1 if regressed else 0
+        return _compare(args, err)
+    stage = model_stage(args)
+    from .runner import backend_for, run
+
+    with tempfile.TemporaryDirectory(prefix="extractor-eval-") as tmp:
+        cases, dataset = _cases(args, Path(tmp))
+        report = run(
+            cases, backend_for(stage), dataset, backend=args.backend, model=stage.llm.config.model if stage else None
+        )
+    if stage is not None:
+        config = stage.llm.config
+        report = report.model_copy(update={"mode": config.mode, "tables": stage.tables, "base_url": config.base_url})
+    from .render import markdown, tables
+
+    console = output_console()
+    for t in tables(report):
+        console.print(t)
+    if args.output:
+        Path(args.output).write_text(report.model_dump_json(indent=1), encoding="utf-8")
+    if args.markdown:
+        Path(args.markdown).write_text(markdown(report), encoding="utf-8")
+    return 0
+
+
+def _cases(args: argparse.Namespace, tmp: Path) -> tuple[list[Case], str]:
+    """The cases the flags ask for, and the dataset's name (runs compare only over the same dataset)."""
+    from .runner import GOLD_SETS, INPUT_FORMATS, gold_cases, synthetic_cases
+
+    if sum(map(bool, (args.sets, args.gold, args.synthetic is not None))) > 1:
+        raise UsageError("--set, --gold and --synthetic each choose the documents: give one of them")
     if args.synthetic is not None:
         if args.synthetic < 1:
             raise UsageError("--synthetic needs a positive number of documents")
@@ -54,21 +94,40 @@ def run_eval(args: argparse.Namespace, err: Console) -> int:
         unknown = set(inputs) - set(INPUT_FORMATS)
         if unknown:
             raise UsageError(f"--inputs: unknown {', '.join(sorted(unknown))}; choose from {', '.join(INPUT_FORMATS)}")
-        cases = synthetic_cases(args.synthetic, args.seed, inputs=inputs)
-        dataset = f"synthetic (n={args.synthetic}, seed={args.seed}, inputs={','.join(inputs)})"
-    else:
-        folder = Path(args.gold) if args.gold else DEFAULT_GOLD
-        cases = gold_cases(folder)
-        dataset = f"gold ({folder.name})"
-    stage = model_stage(args)
-    report = run(
-        cases, backend_for(stage), dataset, backend=args.backend, model=stage.llm.config.model if stage else None
-    )
-    if stage is not None:
-        report.mode, report.tables, report.base_url = stage.llm.config.mode, stage.tables, stage.llm.config.base_url
-    out.print(table(report))
-    if args.output:
-        Path(args.output).write_text(report.model_dump_json(indent=1), encoding="utf-8")
+        cases = synthetic_cases(args.synthetic, tmp, args.seed, inputs=inputs)
+        return cases, f"synthetic (n={args.synthetic}, seed={args.seed}, inputs={','.join(inputs)})"
+    if args.gold:
+        folder = Path(args.gold)
+        return gold_cases(folder), f"gold ({folder.name})"
+    sets = list(dict.fromkeys(args.sets or SETS))
+    return [c for name in sets for c in gold_cases(GOLD_SETS[name], name)], f"gold sets: {', '.join(sets)}"
+
+
+def _compare(args: argparse.Namespace, err: Console) -> int:
+    from .compare import Tolerances, compare
+    from .render import compare_markdown, compare_table
+
+    tolerances = Tolerances.parse(args.tolerance)
+    base, new = (_load_report(p) for p in args.compare)
+    changes = compare(base, new, tolerances)
+    output_console().print(compare_table(changes, tolerances) if changes else "no score changed")
     if args.markdown:
-        Path(args.markdown).write_text(markdown(report), encoding="utf-8")
-    return 0
+        Path(args.markdown).write_text(compare_markdown(changes, tolerances), encoding="utf-8")
+    regressed = [c for c in changes if c.regressed]
+    if regressed:
+        names = ", ".join(dict.fromkeys(c.score for c in regressed))
+        err.print(
+            f"[red]regression:[/red] {len(regressed)} score(s) moved the wrong way beyond tolerance ({escape(names)})"
+        )
+    return 1 if regressed else 0
+
+
+def _load_report(path: str) -> EvalReport:
+    from .runner import EvalReport
+
+    try:
+        return EvalReport.model_validate_json(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    except ValueError as exc:
+        raise UsageError(f"{path}: not an eval report written by 'extractor eval -o' ({exc})") from None

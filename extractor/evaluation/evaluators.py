@@ -1,106 +1,165 @@
-"""Small named evaluators. Each looks at one field of a Report against the Gold and returns scores in
-0..1 (higher is better) plus the misses that explain them. A new field needs one new evaluator."""
+"""Small named evaluators. Each looks at one field of a Report against the Gold and returns its scores (0..1,
+higher is better, unless the metric says otherwise) with the misses that explain them. A new field needs
+one new evaluator."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
-from ..schema import Report
-from .gold import Gold
+from ..rules import RULES
+from ..schema import Cell, Report
+from ..types import Number, Span, Table
+from .gold import Gold, GoldCell
 from .matching import NAME_THRESHOLD, match
 
 
 @dataclass(frozen=True)
 class Case:
-    """One document to score: its text and what is true about it."""
+    """One document to score: the file ``extract`` reads, and what is true about it."""
 
     name: str
-    text: str
+    path: Path
     gold: Gold
-    group: str = "bundled"  # layout for synthetic cases
+    group: str = "bundled"  # the gold set; for synthetic cases the layout or the input format
 
 
-@dataclass
-class Scores:
-    values: dict[str, float] = field(default_factory=dict)
-    misses: dict[str, list[str]] = field(default_factory=dict)
-    rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # "table3.granted" -> (correct, cells)
+@dataclass(frozen=True)
+class Context:
+    """What an evaluator sees: the case, the record extracted from it, and the text its spans index."""
 
-    def add(self, name: str, value: float, misses: list[str] | None = None) -> None:
-        self.values[name] = value
-        if misses:
-            self.misses[name] = misses
+    case: Case
+    report: Report
+    text: str
+
+
+@dataclass(frozen=True)
+class Score:
+    value: float
+    misses: tuple[str, ...] = ()
+
+
+Scores = Mapping[str, Score]
 
 
 class Evaluator(Protocol):
     name: str
 
-    def evaluate(self, case: Case, report: Report, out: Scores) -> None: ...
+    def evaluate(self, ctx: Context) -> Scores: ...
 
 
-def _same(a: int | float | None, b: int | float | None) -> bool:
+@dataclass(frozen=True)
+class Metric:
+    """How a score aggregates over documents and which way is better."""
+
+    higher_is_better: bool = True
+    summed: bool = False  # a set's figure is the sum over its documents (a count), not the mean
+
+
+METRICS: dict[str, Metric] = {
+    "wrong_values": Metric(higher_is_better=False, summed=True),
+    "silent_wrong_values": Metric(higher_is_better=False, summed=True),
+    "failed": Metric(higher_is_better=False, summed=True),
+}
+DEFAULT_METRIC = Metric()
+
+
+def metric(name: str) -> Metric:
+    return METRICS.get(name, DEFAULT_METRIC)
+
+
+def _same(a: Number | None, b: Number | None) -> bool:
     if a is None or b is None:
         return a is None and b is None  # blank is not zero
     return abs(a - b) < 1e-9
 
 
+TABLES = ("table2", "table3", "table4")
+
+
+def compare_cells(gold: Gold, report: Report) -> Iterator[tuple[str, str, str, GoldCell, Cell | None]]:
+    """(table, row, column, gold cell, extracted cell or None) for every gold cell the scorer counts: the
+    gold's uncertain cells are left out."""
+    for table in TABLES:
+        expected: Table[GoldCell] | None = gold.table(table)
+        if expected is None:
+            continue
+        got: Table[Cell] = getattr(report, table) or {}
+        for row, cols in expected.items():
+            mine = got.get(row, {})
+            for col, cell in cols.items():
+                if not gold.uncertain or not gold.is_uncertain(f"{table}.{row}.{col}"):
+                    yield table, row, col, cell, mine.get(col)
+
+
+def row_counts(gold: Gold, report: Report) -> dict[str, tuple[int, int]]:
+    """Per table row: (cells right, cells scored), for the report's breakdown by row."""
+    counts: dict[str, list[int]] = {}
+    for table, row, _, cell, mine in compare_cells(gold, report):
+        c = counts.setdefault(f"{table}.{row}", [0, 0])
+        c[0] += mine is not None and _same(mine["value"], cell.value)
+        c[1] += 1
+    return {k: (ok, n) for k, (ok, n) in counts.items()}
+
+
 class TableCells:
-    """Cell accuracy per table and overall (exact value; null and 0 differ). Misses name the cells."""
+    """Cell accuracy per table and overall (exact value; null and 0 differ), and ``wrong_values``: cells
+    given a value that is not the gold's (a wrong number, or a number where the document prints blank).
+    A cell left out or left blank where the gold has a number is a refusal: it lowers ``cells`` only."""
 
     name = "tables"
 
-    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
-        total = correct = 0
-        for table in ("table2", "table3", "table4"):
-            gold = case.gold.table(table)
-            if gold is None:
+    def evaluate(self, ctx: Context) -> Scores:
+        n: dict[str, int] = dict.fromkeys(TABLES, 0)
+        ok: dict[str, int] = dict.fromkeys(TABLES, 0)
+        misses: dict[str, list[str]] = {t: [] for t in TABLES}
+        wrong: list[str] = []
+        for table, row, col, cell, mine in compare_cells(ctx.case.gold, ctx.report):
+            n[table] += 1
+            if mine is not None and _same(mine["value"], cell.value):
+                ok[table] += 1
                 continue
-            got = getattr(report, table) or {}
-            misses = []
-            n = ok = 0
-            for row, cols in gold.items():
-                row_ok = 0
-                for col, cell in cols.items():
-                    n += 1
-                    mine = got.get(row, {}).get(col)
-                    if mine is not None and _same(mine["value"], cell.value):
-                        ok += 1
-                        row_ok += 1
-                    else:
-                        shown = "missing" if mine is None else repr(mine["value"])
-                        misses.append(f"{table}.{row}.{col}: expected {cell.value!r}, got {shown}")
-                out.rows[f"{table}.{row}"] = (row_ok, len(cols))
-            out.add(f"{table}.cells", ok / n if n else 1.0, misses)
-            total, correct = total + n, correct + ok
-        out.add("cells", correct / total if total else 1.0)
+            path = f"{table}.{row}.{col}"
+            shown = "missing" if mine is None else repr(mine["value"])
+            misses[table].append(f"{path}: expected {cell.value!r}, got {shown}")
+            if mine is not None and mine["value"] is not None:
+                wrong.append(f"{path}: expected {cell.value!r}, got {mine['value']!r}")
+        scores = {
+            f"{t}.cells": Score(ok[t] / n[t] if n[t] else 1.0, tuple(misses[t]))
+            for t in TABLES
+            if ctx.case.gold.table(t) is not None
+        }
+        total = sum(n.values())
+        scores["cells"] = Score(sum(ok.values()) / total if total else 1.0)
+        scores["wrong_values"] = Score(float(len(wrong)), tuple(wrong))
+        return scores
 
 
 class SilentErrors:
-    """A wrong non-blank value in a table whose arithmetic rules all pass: the misread no validator can catch
-    (an OCR'd digit above all). 1 when a document has none; the misses name the cells."""
+    """``silent_wrong_values``: the wrong values (as in ``wrong_values``) that sit in a table whose arithmetic
+    rules all pass, so no validator points at them: the misread that reaches a user unflagged (an OCR'd digit
+    above all). Table 2 has no sums, so every wrong value there is silent."""
 
     name = "silent"
 
-    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
+    def evaluate(self, ctx: Context) -> Scores:
         flagged = {
             c.path.split(".")[0]
-            for f in report.findings
+            for f in ctx.report.findings
             if f.rule.startswith("R") and f.severity == "error"
             for c in f.cells
         }
-        misses = []
-        for table in ("table2", "table3", "table4"):
-            gold = case.gold.table(table)
-            if gold is None or table in flagged:
-                continue
-            got = getattr(report, table) or {}
-            for row, cols in gold.items():
-                for col, cell in cols.items():
-                    mine = got.get(row, {}).get(col)
-                    if mine is not None and mine["value"] is not None and not _same(mine["value"], cell.value):
-                        misses.append(f"{table}.{row}.{col}: expected {cell.value!r}, got {mine['value']!r}")
-        out.add("cells.no_silent_wrong", 0.0 if misses else 1.0, misses)
+        silent = [
+            f"{table}.{row}.{col}: expected {cell.value!r}, got {mine['value']!r}"
+            for table, row, col, cell, mine in compare_cells(ctx.case.gold, ctx.report)
+            if table not in flagged
+            and mine is not None
+            and mine["value"] is not None
+            and not _same(mine["value"], cell.value)
+        ]
+        return {"silent_wrong_values": Score(float(len(silent)), tuple(silent))}
 
 
 class Formats:
@@ -108,14 +167,14 @@ class Formats:
 
     name = "formats"
 
-    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
-        names = ("table2", "table3", "table4")
+    def evaluate(self, ctx: Context) -> Scores:
+        gold, got = ctx.case.gold.formats, ctx.report.format
         wrong = [
-            f"{t}: expected {getattr(case.gold.formats, t)}, got {getattr(report.format, t)}"
-            for t in names
-            if getattr(case.gold.formats, t) != getattr(report.format, t)
+            f"{t}: expected {getattr(gold, t)}, got {getattr(got, t)}"
+            for t in TABLES
+            if getattr(gold, t) != getattr(got, t)
         ]
-        out.add("formats", 1 - len(wrong) / len(names), wrong)
+        return {"formats": Score(1 - len(wrong) / len(TABLES), tuple(wrong))}
 
 
 class Items:
@@ -124,15 +183,17 @@ class Items:
     def __init__(self, field: str) -> None:
         self.name = self.field = field
 
-    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
-        predicted = [i.text for i in getattr(report, self.field)]
-        gold = getattr(case.gold, self.field)
+    def evaluate(self, ctx: Context) -> Scores:
+        predicted = [i.text for i in getattr(ctx.report, self.field)]
+        gold = getattr(ctx.case.gold, self.field)
         m = match(predicted, gold)
-        out.add(
-            f"{self.field}.precision", m.precision, [f"extra: {predicted[i][:30]}" for i in m.unmatched_predicted()]
-        )
-        out.add(f"{self.field}.recall", m.recall, [f"missed: {gold[i][:30]}" for i in m.unmatched_gold()])
-        out.add(f"{self.field}.f1", m.f1)
+        return {
+            f"{self.field}.precision": Score(
+                m.precision, tuple(f"extra: {predicted[i][:30]}" for i in m.unmatched_predicted())
+            ),
+            f"{self.field}.recall": Score(m.recall, tuple(f"missed: {gold[i][:30]}" for i in m.unmatched_gold())),
+            f"{self.field}.f1": Score(m.f1),
+        }
 
 
 class Platforms:
@@ -140,56 +201,64 @@ class Platforms:
 
     name = "platforms"
 
-    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
-        predicted = [p.name for p in report.platforms]
-        gold = [p.name for p in case.gold.platforms]
-        m = match(predicted, gold, NAME_THRESHOLD)
-        out.add("platforms.precision", m.precision, [f"extra: {predicted[i]}" for i in m.unmatched_predicted()])
-        out.add("platforms.recall", m.recall, [f"missed: {gold[i]}" for i in m.unmatched_gold()])
-        out.add("platforms.f1", m.f1)
-        wrong = [
-            f"{predicted[p]}: {report.platforms[p].kind} vs {case.gold.platforms[g].kind}"
-            for p, g, _ in m.pairs
-            if report.platforms[p].kind != case.gold.platforms[g].kind
-        ]
+    def evaluate(self, ctx: Context) -> Scores:
+        got, gold = ctx.report.platforms, ctx.case.gold.platforms
+        predicted = [p.name for p in got]
+        names = [p.name for p in gold]
+        m = match(predicted, names, NAME_THRESHOLD)
+        scores = {
+            "platforms.precision": Score(m.precision, tuple(f"extra: {predicted[i]}" for i in m.unmatched_predicted())),
+            "platforms.recall": Score(m.recall, tuple(f"missed: {names[i]}" for i in m.unmatched_gold())),
+            "platforms.f1": Score(m.f1),
+        }
         if m.pairs:
-            out.add("platforms.kind", 1 - len(wrong) / len(m.pairs), wrong)
+            wrong = tuple(
+                f"{predicted[p]}: {got[p].kind} vs {gold[g].kind}" for p, g, _ in m.pairs if got[p].kind != gold[g].kind
+            )
+            scores["platforms.kind"] = Score(1 - len(wrong) / len(m.pairs), wrong)
+        return scores
 
 
 class Fee:
     name = "fee"
 
-    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
-        got = report.info_processing_fee.value if report.info_processing_fee else None
-        want = case.gold.info_processing_fee.value
-        out.add("fee", 1.0 if _same(got, want) else 0.0, [] if _same(got, want) else [f"expected {want}, got {got}"])
+    def evaluate(self, ctx: Context) -> Scores:
+        got = ctx.report.info_processing_fee.value if ctx.report.info_processing_fee else None
+        want = ctx.case.gold.info_processing_fee.value
+        right = _same(got, want)
+        return {"fee": Score(1.0 if right else 0.0, () if right else (f"expected {want}, got {got}",))}
 
 
 class Findings:
     """Precision / recall of findings as (rule, table) pairs against the gold's, for the rules that describe
-    the document (R*, N*). Parse findings (S*) are about the extractor: any is counted in ``parse_findings``."""
+    the document (tables and prose). Findings about the parse and the input (S1–S3) are about the extractor: any counts
+    against ``parse_clean``."""
 
     name = "findings"
 
-    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
-        def table_of(f) -> str | None:  # type: ignore[no-untyped-def]
-            return f.cells[0].path.split(".")[0] if f.cells else None
-
-        predicted = {(f.rule, table_of(f)) for f in report.findings if f.rule[0] in "RN"}
-        gold = {(f.rule, f.table) for f in case.gold.findings}
+    def evaluate(self, ctx: Context) -> Scores:
+        found = ctx.report.findings
+        predicted = {
+            (f.rule, f.cells[0].path.split(".")[0] if f.cells else None)
+            for f in found
+            if (r := RULES.get(f.rule)) is not None and r.describes_document
+        }
+        gold = {(f.rule, f.table) for f in ctx.case.gold.findings}
         tp = predicted & gold
-        out.add(
-            "findings.precision",
-            len(tp) / len(predicted) if predicted else 1.0,
-            [f"extra: {r} {t}" for r, t in sorted(predicted - gold, key=str)],
+        parse = tuple(
+            f"{f.rule}: {f.message}" for f in found if (r := RULES.get(f.rule)) and r.stage in ("parse", "sections")
         )
-        out.add(
-            "findings.recall",
-            len(tp) / len(gold) if gold else 1.0,
-            [f"missed: {r} {t}" for r, t in sorted(gold - predicted, key=str)],
-        )
-        parse = [f"{f.rule}: {f.message}" for f in report.findings if f.rule.startswith("S")]
-        out.add("parse_clean", 0.0 if parse else 1.0, parse)
+        return {
+            "findings.precision": Score(
+                len(tp) / len(predicted) if predicted else 1.0,
+                tuple(f"extra: {r} {t}" for r, t in sorted(predicted - gold, key=str)),
+            ),
+            "findings.recall": Score(
+                len(tp) / len(gold) if gold else 1.0,
+                tuple(f"missed: {r} {t}" for r, t in sorted(gold - predicted, key=str)),
+            ),
+            "parse_clean": Score(0.0 if parse else 1.0, parse),
+        }
 
 
 class Grounding:
@@ -197,16 +266,15 @@ class Grounding:
 
     name = "grounding"
 
-    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
-        items: list[tuple[str, tuple[int, int] | None]] = [
-            (i.text, i.span) for i in (*report.problems, *report.improvements)
-        ]
-        items += [(p.name, p.span) for p in report.platforms]
-        items += [(v.text, v.span) for _, v in report.overview if v is not None]
-        if report.info_processing_fee:
-            items.append((report.info_processing_fee.text, report.info_processing_fee.span))
-        bad = [t[:30] for t, span in items if span is None or case.text[span[0] : span[1]] != t]
-        out.add("grounding", 1 - len(bad) / len(items) if items else 1.0, bad)
+    def evaluate(self, ctx: Context) -> Scores:
+        r = ctx.report
+        items: list[tuple[str, Span | None]] = [(i.text, i.span) for i in (*r.problems, *r.improvements)]
+        items += [(p.name, p.span) for p in r.platforms]
+        items += [(v.text, v.span) for _, v in r.overview if v is not None]
+        if r.info_processing_fee:
+            items.append((r.info_processing_fee.text, r.info_processing_fee.span))
+        bad = tuple(t[:30] for t, span in items if span is None or ctx.text[span[0] : span[1]] != t)
+        return {"grounding": Score(1 - len(bad) / len(items) if items else 1.0, bad)}
 
 
 class Verbatim:
@@ -215,11 +283,12 @@ class Verbatim:
 
     name = "verbatim"
 
-    def evaluate(self, case: Case, report: Report, out: Scores) -> None:
-        items = [(i.text, i.grounding) for i in (*report.problems, *report.improvements)]
-        items += [(p.name, p.grounding) for p in report.platforms]
-        loose = [text[:30] for text, how in items if how != "exact"]
-        out.add("verbatim", 1 - len(loose) / len(items) if items else 1.0, loose)
+    def evaluate(self, ctx: Context) -> Scores:
+        r = ctx.report
+        items = [(i.text, i.grounding) for i in (*r.problems, *r.improvements)]
+        items += [(p.name, p.grounding) for p in r.platforms]
+        loose = tuple(text[:30] for text, how in items if how != "exact")
+        return {"verbatim": Score(1 - len(loose) / len(items) if items else 1.0, loose)}
 
 
 DEFAULT_EVALUATORS: tuple[Evaluator, ...] = (

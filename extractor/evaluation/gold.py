@@ -1,4 +1,5 @@
-"""Gold labels: what a careful reader finds in a document, one JSON file per document in evals/gold/.
+"""Gold labels: what a careful reader finds in a document, one JSON file per document in a gold set's folder
+(evals/gold/ for the bundled documents, evals/real/gold/ for the real ones).
 
 The format is this pydantic model (``extractor eval --gold-schema`` prints its JSON Schema, kept in
 evals/gold/schema.json). Gold is written by reading the document, never by copying extractor output.
@@ -7,24 +8,19 @@ evals/gold/schema.json). Gold is written by reading the document, never by copyi
 from __future__ import annotations
 
 import hashlib
+import re
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ..schema import Formats, PlatformKind
+from ..schema import Formats, NamedPlatform
+from ..types import Table
 
 
 class GoldCell(BaseModel):
     value: int | float | None = Field(description="The number printed; null for a blank, '/', '—', '-' or '无'.")
     raw: str = Field(description="The cell text as printed; empty for a blank cell.")
-
-
-GoldTable = dict[str, dict[str, GoldCell]]
-
-
-class GoldPlatform(BaseModel):
-    name: str = Field(description="The platform's name, verbatim.")
-    kind: PlatformKind
 
 
 class GoldFee(BaseModel):
@@ -34,7 +30,9 @@ class GoldFee(BaseModel):
 
 class GoldProseNumber(BaseModel):
     text: str = Field(description="The phrase stating the number, verbatim.")
-    path: str = Field(description="The cell it corresponds to, e.g. table3.new_received.total, or 'other'.")
+    path: str = Field(
+        description="The cell it corresponds to (table3.new_received.total), a sum of cells ('a + b'), or 'other'."
+    )
     value: int | float
 
 
@@ -56,19 +54,27 @@ class Gold(BaseModel):
     organ: str | None = None
     year: int | None = None
     formats: Formats
-    table2: GoldTable | None = None
-    table3: GoldTable | None = None
-    table4: GoldTable | None = None
+    table2: Table[GoldCell] | None = None
+    table3: Table[GoldCell] | None = None
+    table4: Table[GoldCell] | None = None
+    uncertain: list[str] = Field(
+        default_factory=list,
+        description="Cell paths the scorer skips ('table3.granted.total', or a pattern: 'table2.regulations.*'): "
+        "labels the readers could not settle.",
+    )
     problems: list[str] = Field(default_factory=list, description="One verbatim item per distinct problem.")
     improvements: list[str] = Field(default_factory=list, description="One verbatim item per distinct measure.")
-    platforms: list[GoldPlatform] = Field(default_factory=list)
+    platforms: list[NamedPlatform] = Field(default_factory=list)
     info_processing_fee: GoldFee = Field(default_factory=lambda: GoldFee(value=None))
     prose_numbers: list[GoldProseNumber] = Field(default_factory=list)
     findings: list[GoldFinding] = Field(default_factory=list)
     notes: str = ""
 
-    def table(self, name: str) -> GoldTable | None:
+    def table(self, name: str) -> Table[GoldCell] | None:
         return {"table2": self.table2, "table3": self.table3, "table4": self.table4}[name]
+
+    def is_uncertain(self, path: str) -> bool:
+        return any(fnmatchcase(path, pattern) for pattern in self.uncertain)
 
     def verbatim(self) -> list[tuple[str, str]]:
         """(field, text) of every label that must be a substring of the document."""
@@ -79,13 +85,21 @@ class Gold(BaseModel):
         return out
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def check_gold(gold: Gold, text: str, data: bytes) -> list[str]:
-    """Problems with a gold file against its document: wrong hash, labels that are not verbatim."""
+    """Problems with a gold file against its document: wrong hash, labels that are not verbatim.
+
+    ``text`` is what the readers make of the file. Labels are compared with whitespace removed on both
+    sides: for an HTML page or a PDF the line breaks and spaces of that text change as the readers
+    improve, while the words a reader labeled do not."""
     problems = []
     if hashlib.sha256(data).hexdigest() != gold.sha256:
         problems.append(f"{gold.doc_id}: the document changed since it was labeled (sha256 differs)")
+    flat = _SPACE.sub("", text)
     for field, item in gold.verbatim():
-        if item not in text:
+        if _SPACE.sub("", item) not in flat:
             problems.append(f"{gold.doc_id}: {field} item is not in the document: {item[:40]!r}")
     return problems
 

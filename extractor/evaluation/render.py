@@ -2,40 +2,61 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+import math
 
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from .compare import Change, Tolerances
+from .evaluators import metric
 from .runner import EvalReport
 
-COLUMNS = (
+# Two groups, so that each terminal table fits 80 columns; markdown shows them side by side.
+TABLE_COLUMNS = (
     ("cells", "cells"),
     ("table2.cells", "t2"),
     ("table3.cells", "t3"),
     ("table4.cells", "t4"),
-    ("cells.no_silent_wrong", "no silent"),
+    ("wrong_values", "wrong"),
     ("formats", "fmt"),
-    ("problems.f1", "prob F1"),
-    ("improvements.f1", "impr F1"),
-    ("platforms.f1", "plat F1"),
-    ("fee", "fee"),
-    ("findings.precision", "find P"),
-    ("findings.recall", "find R"),
-    ("grounding", "ground"),
-    ("verbatim", "verb"),
     ("parse_clean", "clean"),
+    ("failed", "fail"),
 )
+TEXT_COLUMNS = (
+    ("problems.f1", "prob"),
+    ("improvements.f1", "impr"),
+    ("platforms.f1", "plat"),
+    ("fee", "fee"),
+    ("findings.precision", "findP"),
+    ("findings.recall", "findR"),
+    ("grounding", "grnd"),
+    ("verbatim", "verb"),
+)
+_TEXT_TITLE = "F1 of problems, improvements, platforms; fee; findings precision, recall; grounding, verbatim"
+COLUMNS = TABLE_COLUMNS + TEXT_COLUMNS
 _PER_CASE_LIMIT = 20  # larger runs (synthetic) are shown per group
 
 
-def _fmt(v: float | None) -> str:
-    return "—" if v is None or v != v else f"{v:.3f}"
+def _fmt(v: float | None, name: str = "") -> str:
+    if v is None or math.isnan(v):
+        return "—"
+    return f"{v:g}" if name in ("wrong_values", "failed") else f"{v:.3f}"
 
 
-def _rows(report: EvalReport) -> list[tuple[str, dict[str, float]]]:
-    if len(report.cases) <= _PER_CASE_LIMIT:
-        rows = [(c.name + (" (failed)" if c.error else ""), c.scores) for c in report.cases]
-    else:
-        rows = [(f"{g} ({sum(1 for c in report.cases if c.group == g)})", s) for g, s in report.by_group.items()]
-    return [*rows, ("average", report.averages)]
+def _rows(report: EvalReport) -> list[tuple[str, dict[str, float], bool]]:
+    """(label, scores, is a total) in display order: per group its documents (small runs) then its figures,
+    then the overall figures when there is more than one group."""
+    rows: list[tuple[str, dict[str, float], bool]] = []
+    per_case = len(report.cases) <= _PER_CASE_LIMIT
+    for group, scores in report.groups.items():
+        cases = [c for c in report.cases if c.group == group]
+        if per_case:
+            rows += [(c.name + (" (failed)" if c.error else ""), c.scores, False) for c in cases]
+        rows.append((f"{group} ({len(cases)})", scores, per_case))
+    if len(report.groups) != 1:
+        rows.append((f"overall ({len(report.cases)})", report.overall, True))
+    return rows
 
 
 def _title(report: EvalReport) -> str:
@@ -50,16 +71,26 @@ def _title(report: EvalReport) -> str:
     )
 
 
-def table(report: EvalReport) -> Table:
-    t = Table(title=_title(report), title_justify="left", header_style="bold")
-    t.add_column("document")
-    for _, header in COLUMNS:
-        t.add_column(header, justify="right")
-    rows = _rows(report)
-    for i, (name, scores) in enumerate(rows):
-        style = "bold" if i == len(rows) - 1 else ""
-        t.add_row(name, *(_fmt(scores.get(key)) for key, _ in COLUMNS), style=style)
-    return t
+def tables(report: EvalReport) -> list[Table]:
+    """The scores as two terminal tables: the tables' cells and the parse, then the narrative and findings."""
+    out = []
+    for title, columns in ((_title(report), TABLE_COLUMNS), (_TEXT_TITLE, TEXT_COLUMNS)):
+        t = Table(
+            title=title,
+            title_justify="left",
+            header_style="bold",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            padding=(0, 0, 0, 1),
+        )
+        t.add_column("document", no_wrap=True, overflow="ellipsis", min_width=12)
+        for _, header in columns:
+            t.add_column(header, justify="right", no_wrap=True, min_width=5)
+        for name, scores, total in _rows(report):
+            cells = [_fmt(scores.get(key), key) for key, _ in columns]
+            t.add_row(Text(name), *cells, style="bold" if total else "", end_section=total)
+        out.append(t)
+    return out
 
 
 def markdown(report: EvalReport) -> str:
@@ -69,12 +100,16 @@ def markdown(report: EvalReport) -> str:
         "| document | " + " | ".join(h for _, h in COLUMNS) + " |",
         "|---" * (len(COLUMNS) + 1) + "|",
     ]
-    for name, scores in _rows(report):
-        lines.append(f"| {name} | " + " | ".join(_fmt(scores.get(k)) for k, _ in COLUMNS) + " |")
+    for name, scores, total in _rows(report):
+        label = f"**{name}**" if total else name
+        lines.append(f"| {label} | " + " | ".join(_fmt(scores.get(k), k) for k, _ in COLUMNS) + " |")
     worst = sorted(report.by_row.items(), key=lambda kv: kv[1])[:5]
     if worst and worst[0][1] < 1:
         lines += ["", "Lowest row accuracy: " + ", ".join(f"`{r}` {_fmt(v)}" for r, v in worst if v < 1)]
     misses = [(c.name, k, m) for c in report.cases for k, ms in c.misses.items() for m in ms[:2]]
+    failures = [(c.name, c.error) for c in report.cases if c.error]
+    if failures:
+        lines += ["", "Failed: " + "; ".join(f"{name}: {error}" for name, error in failures)]
     if misses:
         lines += ["", "<details><summary>misses (first 30)</summary>", ""]
         lines += [f"- {name} `{key}`: {m}" for name, key, m in misses[:30]]
@@ -82,19 +117,28 @@ def markdown(report: EvalReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compare_table(changes: list[tuple[str, str, float, float]], tolerance: float) -> Table:
-    t = Table(title=f"changed scores (tolerance {tolerance})", title_justify="left", header_style="bold")
+def _delta(c: Change) -> str:
+    d = c.new - c.base
+    return "—" if math.isnan(d) else f"{d:+.3f}"
+
+
+def compare_table(changes: list[Change], tolerances: Tolerances) -> Table:
+    t = Table(title=f"changed scores (tolerance {tolerances})", title_justify="left", header_style="bold")
     for name in ("scope", "score", "base", "new", "delta"):
         t.add_column(name, justify="right" if name in ("base", "new", "delta") else "left")
-    for scope, name, a, b in changes:
-        delta = b - a
-        style = "red" if b != b or delta < -tolerance else ("green" if delta > 0 else "")
-        t.add_row(scope, name, _fmt(a), _fmt(b), f"{delta:+.3f}" if delta == delta else "—", style=style)
+    for c in changes:
+        better = c.new > c.base if metric(c.score).higher_is_better else c.new < c.base
+        style = "red" if c.regressed else ("green" if better else "")
+        t.add_row(Text(c.scope), c.score, _fmt(c.base, c.score), _fmt(c.new, c.score), _delta(c), style=style)
     return t
 
 
-def compare_markdown(changes: list[tuple[str, str, float, float]], tolerance: float, regressed: bool) -> str:
-    head = "**Regression**" if regressed else "**No regression**"
-    lines = [f"{head} (tolerance {tolerance})", "", "| scope | score | base | new | delta |", "|---|---|---|---|---|"]
-    lines += [f"| {s} | {n} | {_fmt(a)} | {_fmt(b)} | {b - a:+.3f} |" for s, n, a, b in changes]
+def compare_markdown(changes: list[Change], tolerances: Tolerances) -> str:
+    head = "**Regression**" if any(c.regressed for c in changes) else "**No regression**"
+    lines = [f"{head} (tolerance {tolerances})", "", "| scope | score | base | new | delta |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {c.scope} | {c.score}{' ⚠' if c.regressed else ''} | {_fmt(c.base, c.score)} | {_fmt(c.new, c.score)} "
+        f"| {_delta(c)} |"
+        for c in changes
+    ]
     return "\n".join(lines) + "\n"

@@ -13,9 +13,9 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import httpx
 import instructor
@@ -25,14 +25,66 @@ from pydantic import BaseModel
 from tenacity import RetryCallState, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from ..errors import ConfigError, ModelError
+from ..redact import register_secret, safe_url
 from ..schema import Usage
 from .prompts import RenderedPrompt
 
 T = TypeVar("T", bound=BaseModel)
 
+
+@dataclass
+class UsageCounter:
+    """Calls and tokens, added to while calls run (from several threads: the client adds under its lock);
+    ``usage()`` is the immutable figure a record keeps."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    cached: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, calls: int = 0, prompt: int = 0, completion: int = 0, total: int = 0, cached: int = 0) -> None:
+        with self._lock:
+            self.calls += calls
+            self.prompt_tokens += prompt
+            self.completion_tokens += completion
+            self.total_tokens += total
+            self.cached += cached
+
+    def usage(self) -> Usage:
+        with self._lock:
+            return Usage(
+                calls=self.calls,
+                prompt_tokens=self.prompt_tokens,
+                completion_tokens=self.completion_tokens,
+                total_tokens=self.total_tokens,
+                cached=self.cached,
+            )
+
+
+class ModelClient(Protocol):
+    """What the model stage needs of a client: its configuration (for provenance) and one structured answer
+    per rendered prompt. ``LLM`` is the real one; tests drive the stage with stand-ins of this shape."""
+
+    @property
+    def config(self) -> LLMConfig: ...
+
+    def complete(
+        self,
+        prompt: RenderedPrompt,
+        response_model: type[T],
+        max_tokens: int | None = None,
+        max_retries: int | None = None,
+        usage: UsageCounter | None = None,
+        cache_scope: str = "",
+    ) -> T: ...
+
+
 MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "json_schema": instructor.Mode.JSON_SCHEMA}
 _TRANSPORT = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)
 _RETRY_AFTER_CAP = 60.0
+SLEEP = time.sleep  # backoff waits; tests replace it with a fake clock
 
 
 @dataclass(frozen=True)
@@ -67,7 +119,7 @@ _CONFIG_ERRORS = (openai.AuthenticationError, openai.PermissionDeniedError, open
 
 def _config_message(config: LLMConfig, exc: Exception) -> str:
     """A 401/403/404 is the caller's configuration, not the model's answer: say what to check."""
-    where = config.base_url or "the OpenAI endpoint"
+    where = safe_url(config.base_url) or "the OpenAI endpoint"
     if isinstance(exc, openai.NotFoundError):
         return f"{where} does not know model {config.model!r} (404); check --model / EXTRACTOR_MODEL and --base-url"
     return f"{where} refused the key ({exc.status_code}); check OPENAI_API_KEY for this endpoint"  # type: ignore[attr-defined]
@@ -151,13 +203,14 @@ class LLM:
     ) -> None:
         self.config = config
         self.cache = cache
+        self._where = safe_url(config.base_url) or "the endpoint"
+        register_secret(config.api_key)
         # At most this many requests in flight across threads: the batch's --workers, so documents can be
         # pipelined (more of them open than slots) and the endpoint always has that many requests to answer.
         self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight else None
         if http_client is None and rpm:
             limiter = RateLimiter(rpm)
             http_client = httpx.Client(timeout=config.timeout, event_hooks={"request": [limiter.acquire]})
-        self._lock = threading.Lock()
         self._openai = openai.OpenAI(
             api_key=config.api_key or "not-needed",  # local servers ignore it; the SDK insists on one
             base_url=config.base_url,
@@ -166,7 +219,7 @@ class LLM:
             http_client=http_client,  # type: ignore[arg-type]
         )
         self._client = instructor.from_openai(self._openai, mode=MODES[config.mode])
-        self.usage = Usage()
+        self.usage = UsageCounter()  # every call made through this client
 
     def complete(
         self,
@@ -174,7 +227,7 @@ class LLM:
         response_model: type[T],
         max_tokens: int | None = None,
         max_retries: int | None = None,
-        usage: Usage | None = None,
+        usage: UsageCounter | None = None,
         cache_scope: str = "",
     ) -> T:
         """One structured answer to ``prompt``. Raises ModelError when retries are spent. A cached answer
@@ -191,23 +244,42 @@ class LLM:
                 json.dumps(response_model.model_json_schema(), sort_keys=True),
                 str(limit),
             )
-            hit = self.cache.get(key)
+            hit = self._cached(key, response_model)
             if hit is not None:
-                try:
-                    answer = response_model.model_validate_json(hit)
-                except ValueError:
-                    pass  # a stale or damaged entry: ask again
-                else:
-                    for u in (self.usage, usage):
-                        if u is not None:
-                            with self._lock:
-                                u.cached += 1
-                    return answer
+                self._count(usage, cached=1)
+                return hit
+        self._count(usage, calls=1)
+        try:
+            result, completion = self._call(prompt, response_model, re_asks, limit)
+        except InstructorRetryException as exc:
+            if not isinstance(exc.__cause__, _CONFIG_ERRORS):
+                self._add(getattr(exc, "total_usage", None), usage)
+            raise self._error(exc, prompt, response_model, re_asks, limit) from exc
+        except (IncompleteOutputException, *_TRANSPORT, *_CONFIG_ERRORS) as exc:
+            raise self._error(exc, prompt, response_model, re_asks, limit) from exc
+        self._add(getattr(completion, "usage", None), usage)
+        if self.cache is not None:
+            self.cache.put(key, result.model_dump_json())
+        return result
+
+    def _cached(self, key: str, response_model: type[T]) -> T | None:
+        assert self.cache is not None
+        hit = self.cache.get(key)
+        if hit is None:
+            return None
+        try:
+            return response_model.model_validate_json(hit)
+        except ValueError:
+            return None  # a stale or damaged entry: ask again
+
+    def _call(self, prompt: RenderedPrompt, response_model: type[T], re_asks: int, limit: int) -> tuple[T, object]:
+        """The request, with transport retries, in one of the ``max_in_flight`` slots."""
 
         @retry(
             retry=retry_if_exception(_is_transport),
             wait=_wait,
             stop=stop_after_attempt(self.config.transport_attempts),
+            sleep=lambda seconds: SLEEP(seconds),
             reraise=True,
         )
         def call() -> tuple[T, object]:
@@ -217,53 +289,45 @@ class LLM:
                 messages=prompt.messages,  # type: ignore[arg-type]
                 max_retries=re_asks,
                 temperature=0,
-                max_tokens=max_tokens or self.config.max_tokens,
+                max_tokens=limit,
             )
 
-        self._count(usage, calls=1)
-        try:
-            if self._slots is None:
-                result, completion = call()
-            else:
-                with self._slots:
-                    result, completion = call()
-        except IncompleteOutputException as exc:
-            raise ModelError(
-                f"model {self.config.model} ran out of tokens answering prompt '{prompt.name}' "
-                f"(max_tokens {max_tokens or self.config.max_tokens}); raise it or send less text"
-            ) from exc
-        except InstructorRetryException as exc:
-            if isinstance(exc.__cause__, _CONFIG_ERRORS):
-                raise ModelError(_config_message(self.config, exc.__cause__)) from exc
-            self._add(getattr(exc, "total_usage", None), usage)
-            if _is_transport(exc):
-                raise ModelError(
-                    f"{self.config.base_url or 'the endpoint'}: {exc.__cause__}; retried "
-                    f"{self.config.transport_attempts} times, try again later"
-                ) from exc
-            raise ModelError(
-                f"model {self.config.model} gave no valid {response_model.__name__} for prompt "
-                f"'{prompt.name}' after {re_asks} re-asks: {exc}"
-            ) from exc
-        except _TRANSPORT as exc:
-            raise ModelError(f"{self.config.base_url or 'the endpoint'}: {exc}; try again later") from exc
-        except _CONFIG_ERRORS as exc:
-            raise ModelError(_config_message(self.config, exc)) from exc
-        self._add(getattr(completion, "usage", None), usage)
-        if self.cache is not None:
-            self.cache.put(key, result.model_dump_json())
-        return result
+        if self._slots is None:
+            return call()
+        with self._slots:
+            return call()
 
-    def _count(self, usage: Usage | None, calls: int = 0, prompt: int = 0, completion: int = 0, total: int = 0) -> None:
-        with self._lock:
-            for u in (self.usage, usage):
-                if u is not None:
-                    u.calls += calls
-                    u.prompt_tokens += prompt
-                    u.completion_tokens += completion
-                    u.total_tokens += total
+    def _error(
+        self, exc: Exception, prompt: RenderedPrompt, response_model: type[BaseModel], re_asks: int, limit: int
+    ) -> ModelError | ConfigError:
+        """What failed, in words that say what to do. A refused key or an unknown model is the caller's
+        configuration (ConfigError: it stops the run), not this document's failure."""
+        config = self.config
+        if isinstance(exc, IncompleteOutputException):
+            return ModelError(
+                f"model {config.model} ran out of tokens answering prompt '{prompt.name}' (max_tokens {limit}); "
+                "raise it or send less text"
+            )
+        cause = exc.__cause__ if isinstance(exc, InstructorRetryException) else exc
+        if isinstance(cause, _CONFIG_ERRORS):
+            return ConfigError(_config_message(config, cause))
+        if isinstance(exc, InstructorRetryException) and _is_transport(exc):
+            return ModelError(
+                f"{self._where}: {exc.__cause__}; retried {config.transport_attempts} times, try again later"
+            )
+        if isinstance(exc, InstructorRetryException):
+            return ModelError(
+                f"model {config.model} gave no valid {response_model.__name__} for prompt '{prompt.name}' after "
+                f"{re_asks} re-asks: {exc}"
+            )
+        return ModelError(f"{self._where}: {exc}; try again later")
 
-    def _add(self, reported: object, usage: Usage | None) -> None:
+    def _count(self, usage: UsageCounter | None, **counts: int) -> None:
+        for u in (self.usage, usage):
+            if u is not None:
+                u.add(**counts)
+
+    def _add(self, reported: object, usage: UsageCounter | None) -> None:
         if reported is None:
             return
         self._count(

@@ -11,6 +11,7 @@ import re
 from rapidfuzz import fuzz
 
 from ..ingest import Document, normalise
+from ..types import Grounding, Span
 
 # rapidfuzz partial_ratio (0..100) an alignment needs, and the shortest text aligned fuzzily: a short name
 # one character off is another name ("政府信息公开平台" is not "政府信息公开工作"), so it must match exactly.
@@ -18,24 +19,24 @@ FUZZY_MIN = 90
 FUZZY_MIN_CHARS = 10
 
 
-def ground(doc: Document, text: str, start: int, end: int) -> tuple[str, tuple[int, int] | None, str]:
+def ground(doc: Document, text: str, start: int, end: int) -> tuple[str, Span | None, Grounding]:
     """(text, span, how) for ``text`` searched in ``doc`` between ``start`` and ``end``."""
     needle = text.strip()
     if not needle:
-        return text, None, "none"
+        return text, None, Grounding.NONE
     at = doc.text.find(needle, start, end)
     if at >= 0:
-        return needle, (at, at + len(needle)), "exact"
+        return needle, (at, at + len(needle)), Grounding.EXACT
     norm_needle = normalise(needle)
     at = doc.norm.find(norm_needle, start, end)
     if at >= 0:
-        return doc.text[at : at + len(needle)], (at, at + len(needle)), "exact"
+        return doc.text[at : at + len(needle)], (at, at + len(needle)), Grounding.EXACT
     if len(norm_needle) >= FUZZY_MIN_CHARS:
         hit = fuzz.partial_ratio_alignment(norm_needle, doc.norm[start:end], score_cutoff=FUZZY_MIN)
         if hit is not None and hit.dest_end > hit.dest_start:
             s, e = _snap(doc.norm, start + hit.dest_start, start + hit.dest_end, start, end)
-            return doc.text[s:e], (s, e), "fuzzy"
-    return needle, None, "none"
+            return doc.text[s:e], (s, e), Grounding.FUZZY
+    return needle, None, Grounding.NONE
 
 
 _OPEN = re.compile(r"(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十][)）]|\d{1,2}[.、])$")
@@ -43,7 +44,7 @@ _CLOSE = "。；;！!？?"
 _SNAP = 6  # characters an aligned window may be moved to reach the item's true edges
 
 
-def _snap(norm: str, s: int, e: int, lo: int, hi: int) -> tuple[int, int]:
+def _snap(norm: str, s: int, e: int, lo: int, hi: int) -> Span:
     """Move the aligned window's edges to the item's own: the alignment has the model text's length, so a
     model that dropped or added a word leaves it cutting into the item or into the enumerator before it."""
     back = norm.rfind("\n", max(lo, s - _SNAP), s)

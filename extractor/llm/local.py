@@ -18,16 +18,13 @@ import urllib.request
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..paths import cache_dir
 
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 PARTS = 22
 MODEL_BYTES = 1_117_320_768
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 DEFAULT_PORT = 8765
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("EXTRACTOR_CACHE", Path.home() / ".cache" / "extractor"))
 
 
 def model_file() -> Path:

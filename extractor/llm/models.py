@@ -3,14 +3,25 @@ example values (measured: examples leak into answers)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..schema import PlatformKind
+from ..schema import Count, NamedPlatform, OverviewFacts
 from ..spec import TABLE2_ROW_LABELS, TABLE3_ROW_LABELS, TABLE4_BLOCKS
 
 VERBATIM = "原文照录：逐字复制原文中的句子，不改写、不概括、不翻译。"
+
+
+def _prompt_descriptions(**descriptions: str) -> ConfigDict:
+    """The same fields as an output model, described for the model in its own language: a response model
+    derived from an output model keeps one definition of the shape, and its own words for the prompt."""
+
+    def rewrite(schema: dict[str, Any]) -> None:
+        for name, text in descriptions.items():
+            schema["properties"][name]["description"] = text
+
+    return ConfigDict(json_schema_extra=rewrite)
 
 
 class ProblemOut(BaseModel):
@@ -30,25 +41,27 @@ class NarrativeOut(BaseModel):
     improvements: list[ImprovementOut] = Field(description="改进情况、改进措施或下一步打算，每项措施一条。")
 
 
-class PlatformOut(BaseModel):
-    name: str = Field(description="发布政府信息所用平台或渠道的名称，按原文照录。")
-    kind: PlatformKind = Field(
-        description="website：网站、门户网站、信息公开平台；new_media：微信公众号、微博、政务新媒体、客户端；"
+class PlatformOut(NamedPlatform):
+    model_config = _prompt_descriptions(
+        name="发布政府信息所用平台或渠道的名称，按原文照录。",
+        kind="website：网站、门户网站、信息公开平台；new_media：微信公众号、微博、政务新媒体、客户端；"
         "bulletin_board：公开栏、公告栏、宣传栏；service_hall：便民服务中心、政务服务大厅、公开专区、查阅点；"
-        "hotline：热线电话；other：其他。"
+        "hotline：热线电话；other：其他。",
     )
 
 
-class CountOut(BaseModel):
-    what: str = Field(description="所计数的事项，按原文。")
-    number: float = Field(description="原文给出的数字。")
-    unit: str | None = Field(default=None, description="原文给出的单位。")
+class CountOut(Count):
+    model_config = _prompt_descriptions(
+        what="所计数的事项，按原文。", number="原文给出的数字。", unit="原文给出的单位。"
+    )
 
 
-class SubItemOut(BaseModel):
-    counts: list[CountOut] = Field(default_factory=list, description="该小项中出现的数量。")
-    channels: list[str] = Field(default_factory=list, description="该小项提到的渠道或平台。")
-    measures: list[str] = Field(default_factory=list, description="该小项描述的主要措施，每条一句。")
+class SubItemOut(OverviewFacts):
+    model_config = _prompt_descriptions(
+        counts="该小项中出现的数量。", channels="该小项提到的渠道或平台。", measures="该小项描述的主要措施，每条一句。"
+    )
+
+    counts: list[CountOut] = Field(default_factory=list)
 
 
 class OverviewOut(BaseModel):
@@ -68,18 +81,19 @@ class OverviewOut(BaseModel):
     )
 
 
-Number = float | None
 _T2Row = Literal[tuple(TABLE2_ROW_LABELS)]  # type: ignore[valid-type]
 _T3Row = Literal[tuple(TABLE3_ROW_LABELS)]  # type: ignore[valid-type]
 _T4Block = Literal[TABLE4_BLOCKS]  # type: ignore[valid-type]
 CELL_VALUES = "该行各列的数值，按表头从左到右；空白、“/”、“—”为 null。"
+# Values are asked as floats (JSON "number"), whatever the cell: the model need not tell counts from amounts.
+ModelNumber = float | None
 
 
 class Table2RowOut(BaseModel):
     row: _T2Row = Field(  # type: ignore[valid-type]
         description="行：" + "；".join(f"{k}={v}" for k, v in TABLE2_ROW_LABELS.items())
     )
-    values: list[Number] = Field(description=CELL_VALUES)
+    values: list[ModelNumber] = Field(description=CELL_VALUES)
 
 
 class Table2Out(BaseModel):
@@ -93,7 +107,7 @@ class Table3RowOut(BaseModel):
     row: _T3Row = Field(  # type: ignore[valid-type]
         description="行：" + "；".join(f"{k}={v}" for k, v in TABLE3_ROW_LABELS.items())
     )
-    values: list[Number] = Field(
+    values: list[ModelNumber] = Field(
         description="自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他、总计七列的数值；空白为 null。"
     )
 
@@ -106,7 +120,7 @@ class Table4BlockOut(BaseModel):
     block: _T4Block = Field(
         description="review=行政复议；litigation_direct=未经复议直接起诉；litigation_after_review=复议后起诉"
     )
-    values: list[Number] = Field(description="结果维持、结果纠正、其他结果、尚未审结、总计五列的数值。")
+    values: list[ModelNumber] = Field(description="结果维持、结果纠正、其他结果、尚未审结、总计五列的数值。")
 
 
 class Table4Out(BaseModel):

@@ -17,8 +17,9 @@ from string import Template
 from pydantic import BaseModel
 
 from ..errors import ConfigError
+from ..paths import PROMPTS
 
-DEFAULT_PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
+DEFAULT_PROMPTS = PROMPTS
 _VERSION = re.compile(r"^version:\s*(\S+)\s*$")
 _PART = re.compile(r"^\[(system|user)\]\s*$", re.M)
 

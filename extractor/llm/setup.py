@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import ConfigError, UsageError
+from ..paths import cache_dir as default_cache
 from .client import LLM, LLMConfig, ResponseCache
 from .extract import ModelStage, TablesMode
+from .prompts import DEFAULT_PROMPTS, load_prompt
 
 
 def build_stage(
@@ -41,11 +44,32 @@ def build_stage(
         raise UsageError(f"unknown backend {backend!r}; one of rules, llm, local")
     if timeout:
         config = replace(config, timeout=timeout)
+    folder = Path(prompts) if prompts else None
+    _check_prompts(folder)
     cache = None
     if cache_dir is not None:
-        from .local import cache_dir as default_cache
+        cache = ResponseCache(
+            _usable_cache(default_cache() / "responses" if cache_dir == "default" else Path(cache_dir))
+        )
+    return ModelStage(LLM(config, cache=cache, rpm=rpm, max_in_flight=max_in_flight), folder, tables)
 
-        cache = ResponseCache(default_cache() / "responses" if cache_dir == "default" else Path(cache_dir))
-    return ModelStage(
-        LLM(config, cache=cache, rpm=rpm, max_in_flight=max_in_flight), Path(prompts) if prompts else None, tables
-    )
+
+def _check_prompts(folder: Path | None) -> None:
+    """Every prompt the stage may use loads now: a bad --prompts stops the run before any document."""
+    if folder is not None and not folder.is_dir():
+        raise ConfigError(f"--prompts {folder}: no such folder; give the folder holding narrative.md, overview.md, …")
+    for template in sorted(DEFAULT_PROMPTS.glob("*.md")):
+        load_prompt(template.stem, folder)
+
+
+def _usable_cache(folder: Path) -> Path:
+    """The response cache folder, created and writable, or a ConfigError naming it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        raise ConfigError(
+            f"--cache-dir {folder}: cannot write there ({exc.strerror or exc}); choose another folder or pass --no-cache"
+        ) from None
+    return folder

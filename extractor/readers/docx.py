@@ -7,10 +7,12 @@ import io
 import zipfile
 
 from docx import Document as open_docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
+from lxml import etree  # type: ignore[import-untyped]
 
-from ..errors import BinaryDocumentError
+from ..errors import DamagedDocumentError
 from . import grid
 
 
@@ -36,12 +38,14 @@ def _text(p: object) -> str:
 def docx_text(data: bytes, path: str) -> str:
     try:
         doc = open_docx(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise BinaryDocumentError(path, f"not a readable DOCX file ({exc})", "open and re-save it as .docx") from None
-    out: list[str] = []
-    for block in doc.element.body.iterchildren():
-        if block.tag == qn("w:p"):
-            out.append(_text(block))
-        elif block.tag == qn("w:tbl"):
-            out.append(_table(Table(block, doc)))
+        out: list[str] = []
+        for block in doc.element.body.iterchildren():
+            if block.tag == qn("w:p"):
+                out.append(_text(block))
+            elif block.tag == qn("w:tbl"):
+                out.append(_table(Table(block, doc)))
+    except (zipfile.BadZipFile, KeyError, ValueError, AttributeError, etree.LxmlError, PackageNotFoundError) as exc:
+        raise DamagedDocumentError(
+            path, f"the DOCX file is damaged ({type(exc).__name__}: {exc})", "open it in Word/WPS and save it again"
+        ) from None
     return "\n".join(line for line in out if line.strip()) + "\n"

@@ -9,8 +9,9 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
 
 from ..errors import UndecodableDocumentError
-from ..ingest import decode
+from ..ingest import PageMeta, decode
 from . import grid
+from .pagemeta import page_meta
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
@@ -105,14 +106,22 @@ def _walk(node: Tag, out: list[str]) -> None:
 
 def html_text(data: bytes, path: str) -> tuple[str, str]:
     """(text, charset) of a saved page."""
+    text, encoding, _ = html_page(data, path)
+    return text, encoding
+
+
+def html_page(data: bytes, path: str) -> tuple[str, str, PageMeta | None]:
+    """(text, charset, the page's own metadata) of a saved page."""
     html, encoding = _decode(data, path)
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(_DROP):
         tag.decompose()
     out: list[str] = []
-    _walk(_main(soup), out)
+    main = _main(soup)
+    meta = page_meta(soup, main)
+    _walk(main, out)
     lines = [line.strip(" ") for line in "".join(out).split("\n")]
     text = "\n".join(line for line in lines if line.strip())
     if not text:
         raise UndecodableDocumentError(path, "the page has no text", "save the page with its article, not a frame")
-    return text + "\n", encoding
+    return text + "\n", encoding, meta

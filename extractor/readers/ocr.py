@@ -22,7 +22,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import InputError, OcrUnavailableError
+from ..errors import InputError, OcrUnavailableError, TooLargeError
 from ..regions import ENGINE, LOW_CONFIDENCE
 from .imaging import TableGrid
 from .layout import Block, Word, page_blocks
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 OcrMode = Literal["auto", "always", "never"]
 OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 INSTALL = "pip install 'extractor[ocr]'"
 
 _TEXT_SCORE = 0.3  # keep uncertain boxes (their confidence goes on the cell) rather than lose a digit
@@ -41,10 +40,11 @@ _TEXT_SCORE = 0.3  # keep uncertain boxes (their confidence goes on the cell) ra
 _REC_MIN_RATIO = 2.0
 _PDF_DPI = (150, 220)  # render at the scan's own resolution, within these bounds
 _DEFAULT_DPI = 200
+_MAX_PIXELS = 40_000_000  # an A2 sheet at 220 dpi; PIL refuses image files past its own bomb limit
 # What a cached page depends on: change any (or the code that finds words and tables: bump "version") and
 # pages are read again.
 _SETTINGS = {
-    "version": 7,
+    "version": 8,
     "engine": ENGINE,
     "dpi": _PDF_DPI,
     "text_score": _TEXT_SCORE,
@@ -353,8 +353,9 @@ def _extend_to_ink(boxes: list[Box], tables: list[TableGrid], ink_page: Any) -> 
             out.append((x0, y0, x1, y1))
             continue
         others = [b for j, b in enumerate(boxes) if j != i and min(b[3], y1) - max(b[1], y0) > 0.3 * h]
-        left_stop = max((b[2] for b in others if b[2] <= x0), default=0.0)
-        right_stop = min((b[0] for b in others if b[0] >= x1), default=float(ink_page.shape[1]))
+        middle = (x0 + x1) / 2  # a box overlapping this one (三、 boxed apart, but touching) still bounds it
+        left_stop = max((b[2] for b in others if (b[0] + b[2]) / 2 < middle), default=0.0)
+        right_stop = min((b[0] for b in others if (b[0] + b[2]) / 2 > middle), default=float(ink_page.shape[1]))
         cols = ink_page[int(y0 + 0.25 * h) : int(y1 - 0.25 * h) + 1].any(axis=0)
         new_x0, new_x1 = x0, x1
         gap = 0
@@ -371,7 +372,7 @@ def _extend_to_ink(boxes: list[Box], tables: list[TableGrid], ink_page: Any) -> 
                 break
             if cols[x]:
                 new_x1 = x + 0.2 * h
-        out.append((max(new_x0, left_stop), y0, min(new_x1, right_stop), y1))
+        out.append((min(x0, max(new_x0, left_stop)), y0, max(x1, min(new_x1, right_stop)), y1))
     return out
 
 
@@ -440,7 +441,7 @@ def pdf_page_image(document: Any, index: int) -> tuple[Gray, int]:
 
     page = document[index]
     try:
-        width_pt = page.get_width()
+        width_pt, height_pt = page.get_width(), page.get_height()
         native = 0.0
         for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
             px_w, _ = obj.get_px_size()
@@ -448,27 +449,36 @@ def pdf_page_image(document: Any, index: int) -> tuple[Gray, int]:
             if right - left > width_pt / 2:
                 native = max(native, px_w * 72 / (right - left))
         dpi = int(min(max(native, _PDF_DPI[0]), _PDF_DPI[1])) if native else _DEFAULT_DPI
+        # a page drawn poster-sized would render to gigabytes: no more pixels than a large sheet at 220 dpi
+        dpi = int(min(dpi, 72 * (_MAX_PIXELS / max(width_pt * height_pt, 1.0)) ** 0.5))
         image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
     finally:
         page.close()
     return np.asarray(image), dpi
 
 
-def image_pages(data: bytes, path: str) -> list[tuple[Gray, int]]:
+def image_pages(data: bytes, path: str, what: str = "an image") -> list[tuple[Gray, int]]:
     """The frames of an image file (a multi-page TIFF has several), greyscale, with their dpi."""
     import numpy as np
     from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
     try:
         image = Image.open(_bytes_io(data))
+        width, height = image.size
+        if width * height > 4 * _MAX_PIXELS:
+            raise TooLargeError(path, f"the image has {width}x{height} pixels", "scan the page at 150-300 dpi")
         frames = []
         for frame in ImageSequence.Iterator(image):
             dpi = frame.info.get("dpi", (0, 0))[0] or _DEFAULT_DPI
             frames.append((np.asarray(ImageOps.exif_transpose(frame).convert("L")), round(float(dpi))))
+    except Image.DecompressionBombError as exc:
+        raise TooLargeError(path, f"the image is too large to read ({exc})", "scan the page at 150-300 dpi") from None
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         from ..errors import BinaryDocumentError
 
-        raise BinaryDocumentError(path, f"not a readable image ({exc})", "re-download or re-scan the file") from None
+        raise BinaryDocumentError(
+            path, f"this is {what} that cannot be decoded ({type(exc).__name__})", "re-download or re-scan the file"
+        ) from None
     return frames
 
 
@@ -527,12 +537,13 @@ def scan_pages(sha256: str, indices: list[int], image: Callable[[int], tuple[Gra
     return {i: pages[i] for i in indices}
 
 
-def image_document(data: bytes, path: str, sha256: str) -> list[PageScan]:
-    """An image file's pages (a multi-page TIFF has several), read by OCR or from the cache."""
-    require(path, "an image needs OCR")
+def image_document(data: bytes, path: str, sha256: str, what: str = "an image") -> list[PageScan]:
+    """An image file's pages (a multi-page TIFF has several), read by OCR or from the cache. ``what`` says
+    what the file is in messages ("a PNG image named .pdf")."""
+    require(path, f"this is {what}, which needs OCR")
     scans = _load_cached(sha256)
     if not scans:
-        frames = image_pages(data, path)
+        frames = image_pages(data, path, what)
         scans = scan_pages(sha256, list(range(len(frames))), frames.__getitem__)
     if not any(s.words for s in scans.values()):
         raise InputError(path, "OCR found no text in the image", "check that it is a scan of a report, not a photo")

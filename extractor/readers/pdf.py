@@ -5,10 +5,12 @@ OCR (``ocr.py``, the ``[ocr]`` extra), or every page with ``--ocr always``; the 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pdfplumber
+from pdfplumber.utils.exceptions import PdfminerException
 
-from ..errors import BinaryDocumentError, InputError
+from ..errors import DamagedDocumentError, EncryptedDocumentError, InputError
 from ..regions import OcrPage
 from . import grid
 from .layout import Block
@@ -38,27 +40,50 @@ def _needs_ocr(page: pdfplumber.page.Page, mode: OcrMode) -> bool:
     return mode == "auto" and not page.chars and bool(page.images or page.rects or page.curves or page.lines)
 
 
+def _pdf_error(path: str, exc: Exception) -> InputError:
+    """The accurate message for what pdfminer found: a password, a damaged file, or something else."""
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    kind = type(cause).__name__
+    if kind in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
+        return EncryptedDocumentError(
+            path,
+            "the PDF is password-protected",
+            "ask the publisher for an unprotected copy, or decrypt it (qpdf --decrypt --password=PW in.pdf out.pdf)",
+        )
+    if kind in ("PSEOF", "PDFSyntaxError", "PSSyntaxError", "PDFNoValidXRef", "PDFTypeError", "PDFValueError"):
+        return DamagedDocumentError(path, f"the PDF is damaged or cut short ({kind}: {cause})", "download it again")
+    return DamagedDocumentError(
+        path, f"the PDF could not be parsed ({kind}: {cause})", "download it again, or print it to a new PDF"
+    )
+
+
 def pdf_text(
     data: bytes, path: str, sha256: str = "", ocr: OcrMode = "auto"
 ) -> tuple[str, tuple[Span, ...], tuple[OcrPage, ...]]:
     """(text, [start, end) of each page in it, the pages read by OCR with their text boxes)."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:  # pdfminer raises many types for a broken file
-        raise BinaryDocumentError(path, f"not a readable PDF ({type(exc).__name__})", "re-download the file") from None
-    with pdf:
-        if ocr == "never" and not any(page.chars for page in pdf.pages):
-            raise InputError(path, "the PDF has no text layer (a scan)", "extract it with --ocr auto to read it by OCR")
-        scanned = [i for i, page in enumerate(pdf.pages) if _needs_ocr(page, ocr)]
-        pages: list[tuple[list[Block], PageScan | None]] = [
-            ([], None) if i in scanned else (_page_blocks(page), None) for i, page in enumerate(pdf.pages)
-        ]
+        with pdf:
+            if ocr == "never" and not any(page.chars for page in pdf.pages):
+                raise InputError(
+                    path,
+                    "the PDF has no text layer (scanned page images)",
+                    "extract it with --ocr auto to read it by OCR",
+                )
+            scanned = [i for i, page in enumerate(pdf.pages) if _needs_ocr(page, ocr)]
+            pages: list[tuple[list[Block], PageScan | None]] = [
+                ([], None) if i in scanned else (_page_blocks(page), None) for i, page in enumerate(pdf.pages)
+            ]
+    except InputError:
+        raise
+    except Exception as exc:  # pdfminer raises many types for a broken file, wrapped or not
+        raise _pdf_error(path, exc) from None
     if scanned:
         for i, scan in _ocr_pages(data, path, sha256, scanned).items():
             pages[i] = (scan.blocks(), scan)
-        if not any(scan.words for _, scan in pages if scan is not None) and not any(b for b, s in pages if s is None):
+        if not any(s.words for _, s in pages if s is not None) and not any(b for b, s in pages if s is None):
             raise InputError(
-                path, "the PDF has no text layer (a scan) and OCR found no text on its pages", "check the scan"
+                path, "the PDF has no text layer (scanned page images) and OCR found no text on them", "check the scan"
             )
     return assemble(pages)
 
@@ -66,22 +91,22 @@ def pdf_text(
 def _ocr_pages(data: bytes, path: str, sha256: str, indices: list[int]) -> dict[int, PageScan]:
     from .ocr import pdf_page_image, require, scan_pages
 
-    require(path, "the PDF has no text layer (a scan)")
+    require(path, "the PDF has no text layer (scanned page images)")
     import pypdfium2 as pdfium
 
-    document = None
+    document: Any = None
+
+    def image(i: int) -> Any:
+        nonlocal document
+        if document is None:
+            document = pdfium.PdfDocument(data)
+        return pdf_page_image(document, i)
+
     try:
-
-        def image(i: int):  # type: ignore[no-untyped-def]
-            nonlocal document
-            if document is None:
-                document = pdfium.PdfDocument(data)
-            return pdf_page_image(document, i)
-
         return scan_pages(sha256, indices, image)
     except pdfium.PdfiumError as exc:
-        raise BinaryDocumentError(
-            path, f"PDFium cannot render the scanned pages ({exc})", "re-download the file"
+        raise DamagedDocumentError(
+            path, f"PDFium cannot render the scanned pages ({exc})", "download it again"
         ) from None
     finally:
         if document is not None:

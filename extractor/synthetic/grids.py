@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..spec import TABLE2_COLUMNS, TABLE3_COLUMNS_WITH_SUBTOTAL, TABLE3_ROWS, TABLE4_BLOCKS, TABLE4_COLUMNS, Format
+from ..spec import TABLE2_COLUMNS, TABLE3_COLUMNS_WITH_SUBTOTAL, TABLE3_ROWS, TABLE4_BLOCKS, TABLE4_COLUMNS
+from ..types import Format
 
 
 @dataclass(frozen=True)

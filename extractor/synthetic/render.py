@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ..spec import Format
+from ..types import Format, Number, PlatformKind
 from .grids import Grid, Ref, table2_grids, table3_grid, table4_grid
-from .values import Number, TableValues
+from .values import TableValues
 
 LAYOUTS = ("tab", "tab_merged", "pipe", "markdown", "cells", "pdf", "ocr")
 
@@ -48,7 +48,7 @@ _IMPROVEMENTS = [
     "拓展重点领域信息公开的深度和广度",
     "规范依申请公开办理流程",
 ]
-_PLATFORMS = [
+_PLATFORMS: list[tuple[str, PlatformKind]] = [
     ("政府网站", "website"),
     ("政务公开栏", "bulletin_board"),
     ("微信公众号", "new_media"),
@@ -71,7 +71,7 @@ class SyntheticDoc:
     cells: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)  # path -> (raw, span)
     problems: list[str] = field(default_factory=list)
     improvements: list[str] = field(default_factory=list)
-    platforms: list[tuple[str, str]] = field(default_factory=list)
+    platforms: list[tuple[str, PlatformKind]] = field(default_factory=list)
     fee: Number | None = None
     year: int = 2024
     organ: str = ""
@@ -243,44 +243,33 @@ def _enumerate(rng: random.Random, w: _Writer, items: list[str]) -> None:
     w.write("\n")
 
 
-def render_report(values: TableValues, layout: str, rng: random.Random, seed: int = 0) -> SyntheticDoc:
-    """A full six-section report around ``values`` in ``layout`` (one of LAYOUTS)."""
+def render_report(
+    values: TableValues,
+    layout: str,
+    rng: random.Random,
+    seed: int = 0,
+    year: int | None = None,
+    organ: str | None = None,
+) -> SyntheticDoc:
+    """A full six-section report around ``values`` in ``layout`` (one of LAYOUTS); year and organ drawn
+    unless given (a series of one organ's years gives them)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(LAYOUTS)}")
+    drawn_year, drawn_organ = rng.choice([2021, 2022, 2023, 2024]), rng.choice(_ORGANS)
     doc = SyntheticDoc(
         text="",
         layout=layout,
         seed=seed,
         values=values,
-        year=rng.choice([2021, 2022, 2023, 2024]),
-        organ=rng.choice(_ORGANS),
+        year=drawn_year if year is None else year,
+        organ=drawn_organ if organ is None else organ,
     )
     w = _Writer()
     tables = _TableRenderer(doc, w, rng, layout)
     style = rng.choice(["plain", "md"])
     w.write(f"{doc.organ}{doc.year}年政府信息公开工作年度报告\n\n")
     w.write(_heading(rng, style, 0, "总体情况"))
-    platforms = rng.sample(_PLATFORMS, rng.randint(2, 4))
-    w.write(f"（一）主动公开\n\n{doc.year}年，本机关坚持以公开为常态，通过")
-    for i, (name, kind) in enumerate(platforms):
-        if i:
-            w.write("、" if i + 1 < len(platforms) else "和")
-        w.write(name)
-        doc.platforms.append((name, kind))
-    w.write("等渠道及时主动公开政府信息。\n\n（二）依申请公开\n\n")
-    received = values.get("table3.new_received.total")
-    if received == 0:
-        w.write("本年度未收到政府信息公开申请。\n\n")
-    elif received is not None:
-        w.write(f"本年度共收到政府信息公开申请{received}件。")
-        done = values.get("table3.results_total.total")
-        w.write(f"全部按时答复，办结{done}件。\n\n" if done is not None else "\n\n")
-    else:
-        w.write("依申请公开工作按规定办理。\n\n")
-    w.write("（三）政府信息管理\n\n建立健全信息发布审核机制，严格落实保密审查。\n\n")
-    w.write("（四）政府信息公开平台建设\n\n持续优化平台栏目设置，及时更新公开内容。\n\n")
-    w.write("（五）监督保障\n\n将政务公开纳入绩效考核，组织开展业务培训。\n\n")
-
+    _write_overview(doc, w, rng)
     w.write(_heading(rng, style, 1, "主动公开政府信息情况"))
     for grid in table2_grids(values.fmt2):
         tables.grid(grid)
@@ -293,8 +282,42 @@ def render_report(values: TableValues, layout: str, rng: random.Random, seed: in
     w.write(_heading(rng, style, 3, "政府信息公开行政复议、行政诉讼情况"))
     tables.grid(table4_grid())
     w.write("\n")
-
     w.write(_heading(rng, style, 4, "存在的主要问题及改进情况"))
+    _write_problems(doc, w, rng)
+    w.write(_heading(rng, style, 5, "其他需要报告的事项"))
+    fee = 0 if rng.random() < 0.7 else rng.randint(10, 500)
+    doc.fee = fee
+    w.write("本年度未收取信息处理费。\n" if fee == 0 else f"本年度共收取信息处理费{fee}元。\n")
+    doc.text = w.text()
+    return doc
+
+
+def _write_overview(doc: SyntheticDoc, w: _Writer, rng: random.Random) -> None:
+    """The five sub-items: the platforms named in 主动公开, the request counts the tables hold."""
+    platforms = rng.sample(_PLATFORMS, rng.randint(2, 4))
+    w.write(f"（一）主动公开\n\n{doc.year}年，本机关坚持以公开为常态，通过")
+    for i, (name, kind) in enumerate(platforms):
+        if i:
+            w.write("、" if i + 1 < len(platforms) else "和")
+        w.write(name)
+        doc.platforms.append((name, kind))
+    w.write("等渠道及时主动公开政府信息。\n\n（二）依申请公开\n\n")
+    received = doc.values.get("table3.new_received.total")
+    if received == 0:
+        w.write("本年度未收到政府信息公开申请。\n\n")
+    elif received is not None:
+        w.write(f"本年度共收到政府信息公开申请{received}件。")
+        done = doc.values.get("table3.results_total.total")
+        w.write(f"全部按时答复，办结{done}件。\n\n" if done is not None else "\n\n")
+    else:
+        w.write("依申请公开工作按规定办理。\n\n")
+    w.write("（三）政府信息管理\n\n建立健全信息发布审核机制，严格落实保密审查。\n\n")
+    w.write("（四）政府信息公开平台建设\n\n持续优化平台栏目设置，及时更新公开内容。\n\n")
+    w.write("（五）监督保障\n\n将政务公开纳入绩效考核，组织开展业务培训。\n\n")
+
+
+def _write_problems(doc: SyntheticDoc, w: _Writer, rng: random.Random) -> None:
+    """Section 五: problems then improvements, each enumerated in a drawn style."""
     problems = rng.sample(_PROBLEMS, rng.randint(2, 4))
     improvements = rng.sample(_IMPROVEMENTS, rng.randint(2, 4))
     w.write("（一）存在的主要问题\n\n")
@@ -306,13 +329,6 @@ def render_report(values: TableValues, layout: str, rng: random.Random, seed: in
     start = w.pos
     _enumerate(rng, w, improvements)
     doc.improvements = [p + "。" for p in improvements if (p + "。") in w.text()[start:]]
-
-    w.write(_heading(rng, style, 5, "其他需要报告的事项"))
-    fee = 0 if rng.random() < 0.7 else rng.randint(10, 500)
-    doc.fee = fee
-    w.write("本年度未收取信息处理费。\n" if fee == 0 else f"本年度共收取信息处理费{fee}元。\n")
-    doc.text = w.text()
-    return doc
 
 
 def generate(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ..schema import Cell, TableData
+from ..rules import R2_1, R3_1, R3_2, R3_3, R3_4, R4_1, R4_2
+from ..schema import Cell
 from ..spec import (
     TABLE2_COLUMNS,
     TABLE3_COLUMNS,
@@ -16,13 +17,10 @@ from ..spec import (
     TABLE3_ROWS,
     TABLE4_BLOCKS,
     TABLE4_COLUMNS,
-    Format,
 )
+from ..types import Format, Number, Table
 
-Number = int | float
-Values = dict[str, dict[str, Number | None]]
-
-RULES = ("R2.1", "R3.1", "R3.2", "R3.3", "R3.4", "R4.1", "R4.2")
+RULES = tuple(r.id for r in (R2_1, R3_1, R3_2, R3_3, R3_4, R4_1, R4_2))  # the rules a generated report can break
 
 
 @dataclass
@@ -32,15 +30,15 @@ class TableValues:
     fmt2: Format
     fmt3: Format
     subtotal: bool
-    table2: Values
-    table3: Values
-    table4: Values
+    table2: Table[Number | None]
+    table3: Table[Number | None]
+    table4: Table[Number | None]
     broken: list[tuple[str, str]] = field(default_factory=list)  # (rule, path) deliberately violated
 
-    def table(self, name: str) -> Values:
+    def table(self, name: str) -> Table[Number | None]:
         return {"table2": self.table2, "table3": self.table3, "table4": self.table4}[name]
 
-    def cells(self, name: str) -> TableData:
+    def cells(self, name: str) -> Table[Cell]:
         """The table as cells the validators read (spans are meaningless here: the values are not printed)."""
         return {
             row: {c: Cell(value=v, raw="" if v is None else str(v), span=(0, 0)) for c, v in cols.items()}
@@ -56,9 +54,18 @@ def _count(rng: random.Random, zero_rate: float, high: int = 30) -> int:
     return 0 if rng.random() < zero_rate else rng.randint(1, high)
 
 
-def draw_table3(rng: random.Random, fmt: Format, subtotal: bool, zero_rate: float) -> Values:
+def row_totals(t3: Table[Number | None], subtotal: bool) -> None:
+    """Each table-3 row's total (and org_subtotal) from its applicant columns (R3.3)."""
+    for cols in t3.values():
+        org = sum(int(cols[c] or 0) for c in TABLE3_ORG_COLUMNS)
+        if subtotal:
+            cols["org_subtotal"] = org
+        cols["total"] = int(cols["natural_person"] or 0) + org
+
+
+def draw_table3(rng: random.Random, fmt: Format, subtotal: bool, zero_rate: float) -> Table[Number | None]:
     applicants = TABLE3_COLUMNS[:6]
-    t3: Values = {row: {} for row in TABLE3_ROWS[fmt]}
+    t3: Table[Number | None] = {row: {} for row in TABLE3_ROWS[fmt]}
     for col in applicants:
         results = {row: _count(rng, zero_rate, 12) for row in TABLE3_RESULT_ROWS[fmt]}
         total = sum(results.values())
@@ -70,17 +77,13 @@ def draw_table3(rng: random.Random, fmt: Format, subtotal: bool, zero_rate: floa
         t3["carried_forward"][col] = forward
         t3["carried_over"][col] = carried_over
         t3["new_received"][col] = total + forward - carried_over
-    for cols in t3.values():
-        org = sum(int(cols[c] or 0) for c in TABLE3_ORG_COLUMNS)
-        if subtotal:
-            cols["org_subtotal"] = org
-        cols["total"] = int(cols["natural_person"] or 0) + org
+    row_totals(t3, subtotal)
     order = TABLE3_COLUMNS_WITH_SUBTOTAL if subtotal else TABLE3_COLUMNS
     return {row: {c: cols[c] for c in order} for row, cols in t3.items()}
 
 
-def draw_table4(rng: random.Random, zero_rate: float) -> Values:
-    t4: Values = {}
+def draw_table4(rng: random.Random, zero_rate: float) -> Table[Number | None]:
+    t4: Table[Number | None] = {}
     for block in TABLE4_BLOCKS:
         cols: dict[str, Number | None] = {c: _count(rng, zero_rate, 5) for c in TABLE4_COLUMNS[:4]}
         cols["total"] = sum(int(v or 0) for v in cols.values())
@@ -88,8 +91,8 @@ def draw_table4(rng: random.Random, zero_rate: float) -> Values:
     return t4
 
 
-def draw_table2(rng: random.Random, fmt: Format, zero_rate: float) -> Values:
-    t2: Values = {}
+def draw_table2(rng: random.Random, fmt: Format, zero_rate: float) -> Table[Number | None]:
+    t2: Table[Number | None] = {}
     for row, cols in TABLE2_COLUMNS[fmt].items():
         vals: dict[str, Number | None] = {}
         for col in cols:
@@ -113,7 +116,7 @@ def draw_values(
     zero_rate: float = 0.3,
     blank_rate: float = 0.0,
 ) -> TableValues:
-    """Values satisfying every rule; ``blank_rate`` turns some cells into printed blanks afterwards
+    """Table[Number | None] satisfying every rule; ``blank_rate`` turns some cells into printed blanks afterwards
     (blanks are "not reported", so the rules still hold for what is printed)."""
     tv = TableValues(
         fmt2,
@@ -146,29 +149,29 @@ def break_rule(tv: TableValues, rule: str, rng: random.Random) -> str:
         return int(tv.get(path) or 0)
 
     col = rng.choice(TABLE3_COLUMNS[:6])
-    if rule == "R3.1":  # both sides of the row sum move together: only the column identity breaks
+    if rule == R3_1.id:  # both sides of the row sum move together: only the column identity breaks
         path = f"table3.carried_over.{col}"
         bump(path, current(path) + delta)
         tv.table3["carried_over"]["total"] = current("table3.carried_over.total") + delta
         if tv.subtotal and col != "natural_person":
             tv.table3["carried_over"]["org_subtotal"] = current("table3.carried_over.org_subtotal") + delta
         return path
-    if rule == "R3.2":
+    if rule == R3_2.id:
         row = rng.choice(TABLE3_RESULT_ROWS[tv.fmt3])
         return bump(f"table3.{row}.{col}", current(f"table3.{row}.{col}") + delta)
-    if rule == "R3.3":
+    if rule == R3_3.id:
         row = rng.choice(list(tv.table3))
         return bump(f"table3.{row}.total", current(f"table3.{row}.total") + delta)
-    if rule == "R3.4":
+    if rule == R3_4.id:
         row = rng.choice(list(tv.table3))
         return bump(f"table3.{row}.{col}", -delta)
-    if rule == "R4.1":
+    if rule == R4_1.id:
         block = rng.choice(TABLE4_BLOCKS)
         return bump(f"table4.{block}.total", current(f"table4.{block}.total") + delta)
-    if rule == "R4.2":
+    if rule == R4_2.id:
         block = rng.choice(TABLE4_BLOCKS)
         return bump(f"table4.{block}.pending", -delta)
-    if rule == "R2.1":
+    if rule == R2_1.id:
         row = "regulations"
         column = TABLE2_COLUMNS[tv.fmt2][row][0]
         return bump(f"table2.{row}.{column}", -delta)
@@ -195,27 +198,27 @@ def violations(tv: TableValues) -> set[tuple[str, str]]:
     for col in columns:
         a, b, t, f = (t3[r][col] for r in ("new_received", "carried_over", "results_total", "carried_forward"))
         if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]
-            out.add(("R3.1", "table3"))
+            out.add((R3_1.id, "table3"))
         if sum_broken(t3["results_total"][col], [t3[r][col] for r in TABLE3_RESULT_ROWS[tv.fmt3]]):
-            out.add(("R3.2", "table3"))
+            out.add((R3_2.id, "table3"))
     for cols in t3.values():
         orgs = [cols[c] for c in TABLE3_ORG_COLUMNS]
         if "org_subtotal" in cols:
             if sum_broken(cols["org_subtotal"], orgs) or sum_broken(
                 cols["total"], [cols["natural_person"], cols["org_subtotal"]]
             ):
-                out.add(("R3.3", "table3"))
+                out.add((R3_3.id, "table3"))
         elif sum_broken(cols["total"], [cols["natural_person"], *orgs]):
-            out.add(("R3.3", "table3"))
+            out.add((R3_3.id, "table3"))
     for cols in t4.values():
         if sum_broken(cols["total"], [cols[c] for c in TABLE4_COLUMNS[:4]]):
-            out.add(("R4.1", "table4"))
-    for rule, table, values in (("R3.4", "table3", t3), ("R4.2", "table4", t4)):
+            out.add((R4_1.id, "table4"))
+    for rule, table, values in ((R3_4.id, "table3", t3), (R4_2.id, "table4", t4)):
         if any(v is not None and (v < 0 or v != int(v)) for cols in values.values() for v in cols.values()):
             out.add((rule, table))
     for cols in tv.table2.values():
         for col, v in cols.items():
             amount = col in ("amount", "total_amount")
             if v is not None and ((v < 0 and col != "change") or (not amount and v != int(v))):
-                out.add(("R2.1", "table2"))
+                out.add((R2_1.id, "table2"))
     return out

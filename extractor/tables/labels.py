@@ -1,4 +1,5 @@
-"""Match a group's label text to a SPEC row key: keyword first, exact short label, then fuzzy.
+"""Match a group's label text to a SPEC row key: an exact short label first (总计, 其他: too short to be
+keywords), then keywords, then fuzzy matching.
 
 The last keyword in the label text wins: labels accumulate across broken lines and merged cells
 ("三、本年度办理结果 (一)予以公开"), and the part nearest the values is the row's own label.
@@ -76,7 +77,8 @@ class RowMatcher:
 
 
 def header_hits(text: str, labels: tuple[str, ...]) -> int:
-    """How many of a format's header labels the header text shows (exact, else fuzzy for OCR typos)."""
+    """How many of a format's header labels the header text shows, exactly (``header_hits_fuzzy`` is the
+    fallback that tolerates OCR typos)."""
     flat = compact(text)
     return sum(1 for label in labels if compact(label) in flat)
 

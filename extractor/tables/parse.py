@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..ingest import Document
-from ..schema import Severity
+from ..rules import S1, S2
+from ..schema import Cell
 from ..spec import (
     AMOUNT_COLUMNS,
     TABLE2_COLUMNS,
@@ -26,10 +27,10 @@ from ..spec import (
     TABLE4_BLOCK_KEYWORDS,
     TABLE4_BLOCKS,
     TABLE4_COLUMNS,
-    Format,
 )
+from ..types import Format, Severity, Span, Table
 from .labels import RowMatcher, compact, header_hits, header_hits_fuzzy
-from .tokens import _PARSED, EMPTY, PIPE, VALUE, Group, Token, group, parse_value, tokenize
+from .tokens import EMPTY, PARSED_VALUES, PIPE, VALUE, Group, Token, group, parse_value, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,18 +39,15 @@ class TableProblem:
     severity: Severity
     message: str
     path: str | None = None
-    span: tuple[int, int] | None = None
+    span: Span | None = None
 
 
-# row -> column -> {"value", "raw", "span"[, "unit"]}: plain dicts, validated into Cells once per Report
-# (building hundreds of pydantic models one by one costs more than the whole parse).
-RawTable = dict[str, dict[str, dict[str, object]]]
-
-
+# Cells are plain dicts (the Cell TypedDict), never validated one by one: building hundreds of pydantic
+# models costs more than the whole parse.
 @dataclass(slots=True)
 class ParsedTable:
     format: Format | None
-    data: RawTable | None
+    data: Table[Cell] | None
     problems: list[TableProblem] = field(default_factory=list)
     fuzzy_rows: list[str] = field(default_factory=list)
 
@@ -61,17 +59,18 @@ _T4 = RowMatcher(TABLE4_BLOCK_KEYWORDS, {})
 _T3_2021_ONLY = {"other_no_correction", "other_unpaid_fee", "other_other"}
 
 
-def _cell(doc: Document, tok: Token, unit: str | None) -> dict[str, object]:
+def _cell(doc: Document, tok: Token, unit: str | None) -> Cell:
     if tok.kind == EMPTY:
         return {"value": None, "raw": "", "span": (tok.start, tok.start)}
     value, printed_unit = parse_value(tok.text)
-    cell: dict[str, object] = {"value": value, "raw": doc.text[tok.start : tok.end], "span": (tok.start, tok.end)}
-    if printed_unit or unit:
-        cell["unit"] = printed_unit or unit
+    cell: Cell = {"value": value, "raw": doc.text[tok.start : tok.end], "span": (tok.start, tok.end)}
+    unit = printed_unit or unit
+    if unit:
+        cell["unit"] = unit
     return cell
 
 
-def _label_span(g: Group) -> tuple[int, int] | None:
+def _label_span(g: Group) -> Span | None:
     return (g.labels[0].start, g.labels[-1].end) if g.labels else None
 
 
@@ -223,23 +222,23 @@ def _fill(
     columns: dict[str, tuple[str, ...]],
     units: dict[str, str | None],
     out: ParsedTable,
-) -> RawTable:
-    data: RawTable = {}
+) -> Table[Cell]:
+    data: Table[Cell] = {}
     text = doc.text
-    parsed = _PARSED
     padding = _padding(rows, columns)
     full_width = len({len(cols) for cols in columns.values()}) == 1
+    parsed = PARSED_VALUES
     for key, cols in columns.items():
         candidates = sorted(rows.get(key, ()), key=lambda g: g.n_values == 0)  # rows with values first
         if not candidates:
-            out.problems.append(TableProblem("S2", "warning", f"{table}: row '{key}' was not found", f"{table}.{key}"))
+            out.problems.append(TableProblem(S2.id, "warning", f"{table}: row '{key}' was not found", f"{table}.{key}"))
             continue
         fitting = [(g, v) for g in candidates if (v := _cells_of(g, len(cols), padding, full_width)) is not None]
         if not fitting:
             g = candidates[0]
             out.problems.append(
                 TableProblem(
-                    "S2",
+                    S2.id,
                     "error",
                     f"{table}: row '{key}' has {g.n_values} values for {len(cols)} columns, or blank cells whose "
                     "column cannot be told; not filled",
@@ -251,7 +250,7 @@ def _fill(
         if sum(1 for g, _ in fitting if g.n_values) > 1:
             out.problems.append(
                 TableProblem(
-                    "S2",
+                    S2.id,
                     "warning",
                     f"{table}: row '{key}' appears twice; the first is kept",
                     f"{table}.{key}",
@@ -259,13 +258,13 @@ def _fill(
                 )
             )
         vals = fitting[0][1]
-        row: dict[str, dict[str, object]] = {}
+        row: dict[str, Cell] = {}
         for col, tok in zip(cols, vals, strict=True):
             if tok[0] == EMPTY:
                 row[col] = {"value": None, "raw": "", "span": (tok[2], tok[2])}
                 continue
             value, printed_unit = parsed.get(tok[1]) or parse_value(tok[1])
-            cell: dict[str, object] = {"value": value, "raw": text[tok[2] : tok[3]], "span": (tok[2], tok[3])}
+            cell: Cell = {"value": value, "raw": text[tok[2] : tok[3]], "span": (tok[2], tok[3])}
             unit = printed_unit or (units.get(col) if units else None)
             if unit:
                 cell["unit"] = unit
@@ -292,12 +291,12 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
     elif "other_services" in rows or "procurement" in rows:
         fmt = "2019"  # rows only the 2019 format has
     if not rows:
-        out.problems.append(TableProblem("S1", "warning", "table2: no row of table 2 was found", "table2"))
+        out.problems.append(TableProblem(S1.id, "warning", "table2: no row of table 2 was found", "table2"))
         return out
     if fmt is None:
         out.problems.append(
             TableProblem(
-                "S1",
+                S1.id,
                 "warning",
                 "table2: its format (2019 or 2021) cannot be told from its headers; cells not filled",
                 "table2",
@@ -314,7 +313,7 @@ def parse_table2(doc: Document, start: int, end: int) -> ParsedTable:
         if extra is not None:
             out.problems.append(
                 TableProblem(
-                    "S2",
+                    S2.id,
                     "warning",
                     f"table2: row '{key}' is not part of the {fmt} format; ignored",
                     f"table2.{key}",
@@ -329,7 +328,7 @@ def parse_table3(doc: Document, start: int, end: int) -> ParsedTable:
     out = ParsedTable(None, None)
     rows = _match_rows(groups, _T3, out)
     if not rows:
-        out.problems.append(TableProblem("S1", "warning", "table3: no row of table 3 was found", "table3"))
+        out.problems.append(TableProblem(S1.id, "warning", "table3: no row of table 3 was found", "table3"))
         return out
     with_values = {k for k, gs in rows.items() if any(g.n_values for g in gs)}
     fmt: Format | None = None
@@ -340,7 +339,7 @@ def parse_table3(doc: Document, start: int, end: int) -> ParsedTable:
     if fmt is None:
         out.problems.append(
             TableProblem(
-                "S1",
+                S1.id,
                 "warning",
                 "table3: its format cannot be told: no (六)其他处理 row was read; cells not filled",
                 "table3",
@@ -362,10 +361,10 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
     out = ParsedTable(None, None)
     header = compact("".join(t.text for g in groups for t in g.labels))
     if "行政复议" not in header or not ("行政诉讼" in header or "起诉" in header):
-        out.problems.append(TableProblem("S1", "warning", "table4: no 行政复议/行政诉讼 header was found", "table4"))
+        out.problems.append(TableProblem(S1.id, "warning", "table4: no 行政复议/行政诉讼 header was found", "table4"))
         return out
     width = len(TABLE4_COLUMNS)
-    data: RawTable = {}
+    data: Table[Cell] = {}
     # Row-wise layout: one line per block, "行政复议 0 0 0 0 0". Once any block is anchored this way the
     # table is row-wise: a block is never filled by the position of numbers.
     blocks: dict[str, list[Token]] = {}
@@ -385,7 +384,7 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
             blocks[missing[0]] = unanchored[0]  # the one row left for the one block left
             out.problems.append(
                 TableProblem(
-                    "S2",
+                    S2.id,
                     "warning",
                     f"table4: block '{missing[0]}' read from the only unlabelled row left",
                     f"table4.{missing[0]}",
@@ -394,7 +393,7 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
         elif missing:
             out.problems.append(
                 TableProblem(
-                    "S2", "error", f"table4: block(s) {', '.join(missing)} not found by label; not filled", "table4"
+                    S2.id, "error", f"table4: block(s) {', '.join(missing)} not found by label; not filled", "table4"
                 )
             )
         for block in TABLE4_BLOCKS:
@@ -416,7 +415,7 @@ def parse_table4(doc: Document, start: int, end: int) -> ParsedTable:
     if taken is None:
         out.problems.append(
             TableProblem(
-                "S2",
+                S2.id,
                 "error",
                 f"table4: {sum(1 for v in values if v.kind == VALUE)} values where the table has {n}; not filled",
                 "table4",

@@ -54,12 +54,13 @@ class Group(NamedTuple):
         return "".join(t.text for t in self.labels).replace(" ", "")
 
 
-_PARSED: dict[str, tuple[int | float | None, str | None]] = {}
+# raw value text -> (value, unit): filled by parse_value; public so the parser's hot loop can read it first
+PARSED_VALUES: dict[str, tuple[int | float | None, str | None]] = {}
 
 
 def parse_value(raw: str) -> tuple[int | float | None, str | None]:
     """(value, unit) of a value token's text; blanks and dashes are (None, None). Cached: values repeat."""
-    hit = _PARSED.get(raw)
+    hit = PARSED_VALUES.get(raw)
     if hit is not None:
         return hit
     m = _NUMBER.fullmatch(raw)
@@ -69,8 +70,8 @@ def parse_value(raw: str) -> tuple[int | float | None, str | None]:
         digits = m.group(1).replace(",", "")
         unit = m.group(2) if m.group(2) in ("万元", "元") else None  # 件/个/项 on a count is not a unit to keep
         result = (float(digits) if "." in digits else int(digits), unit)
-    if len(_PARSED) < 65536:
-        _PARSED[raw] = result
+    if len(PARSED_VALUES) < 65536:
+        PARSED_VALUES[raw] = result
     return result
 
 

@@ -1,0 +1,58 @@
+"""The model options ``extract`` and ``eval`` share, and the model stage they ask for.
+
+Nothing here imports the model client: with the rules backend, openai and instructor are never loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .llm.extract import ModelStage
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--backend",
+        choices=["rules", "llm", "local"],
+        default="rules",
+        help="rules: no model (default); llm: an OpenAI-compatible endpoint; local: the bundled local model",
+    )
+    p.add_argument("--model", help="model name (default: $EXTRACTOR_MODEL)")
+    p.add_argument("--base-url", help="endpoint (default: $OPENAI_BASE_URL, else OpenAI); key from $OPENAI_API_KEY")
+    p.add_argument("--mode", choices=["tools", "json", "json_schema"], default=None, help="instructor mode (tools)")
+    p.add_argument(
+        "--tables",
+        choices=["parse", "model", "both"],
+        default="parse",
+        help="parse: model only fills tables the parser could not read; model: model tables; "
+        "both: compare and report disagreements",
+    )
+    p.add_argument("--prompts", help="prompt folder (default: prompts/ of this checkout)")
+    p.add_argument("--timeout", type=float, help="seconds to wait for one model answer (default 180; local 900)")
+
+
+def model_stage(args: argparse.Namespace) -> ModelStage | None:
+    """The model stage the flags ask for, or None for the rules backend."""
+    if args.backend == "rules" and not (args.model or args.base_url or args.mode or args.prompts):
+        if args.tables != "parse":
+            raise UsageError("--tables needs --backend llm or local")
+        return None  # no model: the llm package (openai, instructor) is not even imported
+    from .llm.setup import build_stage
+
+    return build_stage(
+        args.backend,
+        args.model,
+        args.base_url,
+        args.mode,
+        args.tables,
+        args.prompts,
+        getattr(args, "port", None),
+        cache_dir=None if getattr(args, "no_cache", False) else getattr(args, "cache_dir", None) or "default",
+        rpm=getattr(args, "rpm", None),
+        timeout=args.timeout,
+        max_in_flight=getattr(args, "workers", None),
+    )
