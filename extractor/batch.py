@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, logs
 from .batch_view import Outcome, Progress, Summary
+from .budget import Budget
 from .errors import ExtractorError
 from .ingest import Document
 from .inputs import DocIds, InputFile
@@ -136,8 +137,10 @@ def run_batch(
     ids: DocIds | None = None,
     progress: Progress | None = None,
     observe: Callable[[Outcome], None] | None = None,
+    budget: Budget | None = None,
 ) -> Summary:
-    """Extract ``files`` to ``out`` (a RecordFile, or any function taking a JSON line)."""
+    """Extract ``files`` to ``out`` (a RecordFile, or any function taking a JSON line); with ``budget``, no
+    document starts once the run's estimated cost would pass it."""
     plan = plan or Plan(run_config(stage))
     ids = ids or DocIds()
     summary = Summary()
@@ -145,8 +148,14 @@ def run_batch(
     write_line = out.append if isinstance(out, RecordFile) else out
 
     def write(outcome: Outcome) -> None:
+        if outcome.pending:  # waits for a provider batch: recorded by the run that collects its answers
+            summary.waiting += 1
+            progress.advance()
+            return
         write_line(outcome.line)
         summary.add(outcome)
+        if budget is not None:
+            budget.record(outcome)
         progress.done(outcome, summary)
         if observe is not None:
             observe(outcome)
@@ -154,17 +163,26 @@ def run_batch(
     jobs = _pending_jobs(files, known or {}, plan.config, ids, summary, progress)
     try:
         with progress:
-            _dispatch(jobs, stage, plan, write)
+            _dispatch(jobs, stage, plan, write, budget.admit if budget is not None else None)
     except KeyboardInterrupt:
         raise Interrupted(summary) from None
+    if budget is not None and budget.stopped:
+        summary.not_started = len(files) - (summary.ok + summary.failed + summary.skipped + summary.waiting)
+        summary.notes.append(budget.note())
     return summary
 
 
 def _dispatch(
-    jobs: Iterator[tuple[InputFile, str]], stage: ModelStage | None, plan: Plan, write: Callable[[Outcome], None]
+    jobs: Iterator[tuple[InputFile, str]],
+    stage: ModelStage | None,
+    plan: Plan,
+    write: Callable[[Outcome], None],
+    admit: Callable[[int], bool | None] | None = None,
 ) -> None:
     if plan.jobs <= 1 and (stage is None or plan.workers <= 1):
         for item, doc_id in jobs:  # one document at a time, in this process: no start-up cost
+            if admit is not None and admit(0) is None:
+                break
             write(_model_job(item, doc_id, stage, plan, read) if stage else _rules_job(item, doc_id, plan))
         return
     procs = _process_pool(plan) if plan.jobs > 1 else None
@@ -179,7 +197,8 @@ def _dispatch(
         threads = 2 * plan.workers
         with ThreadPoolExecutor(max_workers=threads) as pool:
             try:
-                _drain(jobs, pool, lambda i, d: pool.submit(_model_job, i, d, stage, plan, reader), 2 * threads, write)
+                submit = lambda i, d: pool.submit(_model_job, i, d, stage, plan, reader)  # noqa: E731
+                _drain(jobs, pool, submit, 2 * threads, write, admit)
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
@@ -216,21 +235,32 @@ def _drain(
     submit: Callable[[InputFile, str], Future[Outcome]],
     in_flight: int,
     write: Callable[[Outcome], None],
+    admit: Callable[[int], bool | None] | None = None,
 ) -> None:
     """Keep ``in_flight`` documents submitted (memory stays flat in the number of documents); write each
-    as it finishes. An exception from a document (a configuration error) stops the run."""
+    as it finishes. ``admit`` (the budget) decides, before each document starts, whether it may. An exception
+    from a document (a configuration error) stops the run."""
     pending: set[Future[Outcome]] = set()
+
+    def settle() -> None:
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        pending.difference_update(finished)
+        for future in finished:
+            write(future.result())
+
     try:
         for item, doc_id in jobs:
+            verdict = admit(len(pending)) if admit is not None else True
+            while verdict is False:
+                settle()
+                verdict = admit(len(pending)) if admit is not None else True
+            if verdict is None:
+                break
             pending.add(submit(item, doc_id))
             while len(pending) >= in_flight:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    write(future.result())
+                settle()
         while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                write(future.result())
+            settle()
     except BaseException:
         for future in pending:
             future.cancel()

@@ -16,6 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .console import plain, print_error
+from .errors import BatchWaiting
+from .llm.pricing import money
 from .schema import FailureRecord, Report
 
 DETAIL_LIMIT = 50  # per-document summary rows; larger batches get totals only
@@ -35,11 +37,25 @@ class Outcome:
     cached: int = 0
     tokens: int = 0
     pages: int = 0
+    cost: float | None = None  # None: no model, or no price for it
+    currency: str | None = None
+    pending: bool = False  # waits for a provider batch: nothing recorded in this run
 
     @classmethod
     def of(cls, record: Report | FailureRecord, line: str) -> Outcome:
         if isinstance(record, FailureRecord):
-            return cls(record.doc_id, line, record.error.type, record.error.message)
+            spent = record.usage
+            return cls(
+                record.doc_id,
+                line,
+                record.error.type,
+                record.error.message,
+                calls=spent.calls if spent else 0,
+                tokens=spent.total_tokens if spent else 0,
+                cost=spent.cost if spent else None,
+                currency=spent.currency if spent else None,
+                pending=record.error.type == BatchWaiting.__name__,
+            )
         usage = record.provenance.usage
         errors = sum(1 for f in record.findings if f.severity == "error")
         return cls(
@@ -53,6 +69,8 @@ class Outcome:
             cached=usage.cached if usage else 0,
             tokens=usage.total_tokens if usage else 0,
             pages=len(record.source.pages or ()),
+            cost=usage.cost if usage else None,
+            currency=usage.currency if usage else None,
         )
 
 
@@ -64,6 +82,8 @@ class Summary:
     failed: int = 0
     skipped: int = 0
     skipped_failed: int = 0  # of the skipped: failures of the file itself, recorded by an earlier run
+    waiting: int = 0  # documents whose model answers wait in a provider batch (not recorded yet)
+    not_started: int = 0  # documents --budget left for a later run
     tokens: int = 0
     calls: int = 0
     cached: int = 0
@@ -71,17 +91,23 @@ class Summary:
     by_rule: Counter[str] = field(default_factory=Counter)
     rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     wall_s: float = 0.0
+    cost: float = 0.0
+    currency: str | None = None  # set by the first priced document
+    notes: list[str] = field(default_factory=list)  # what the run says at its end (budget, provider batches)
 
     def add(self, outcome: Outcome) -> None:
+        self.tokens += outcome.tokens  # a failed document's calls were made and paid for too
+        self.calls += outcome.calls
+        self.cached += outcome.cached
+        if outcome.cost is not None:
+            self.cost += outcome.cost
+            self.currency = self.currency or outcome.currency
         if outcome.error_type is not None:
             self.failed += 1
             row = (outcome.doc_id, "failed", outcome.error_type, "", "")
         else:
             self.ok += 1
             self.by_rule.update(outcome.rules)
-            self.tokens += outcome.tokens
-            self.calls += outcome.calls
-            self.cached += outcome.cached
             self.pages += outcome.pages
             row = (outcome.doc_id, "ok", outcome.formats, str(outcome.errors), str(outcome.warnings))
         if len(self.rows) <= DETAIL_LIMIT:
@@ -109,12 +135,14 @@ class Summary:
         done = f"{self.skipped} already done" + (
             f" ({self.skipped_failed} a failure of the file itself)" if self.skipped_failed else ""
         )
-        text = (
-            f"{self.ok + self.failed + self.skipped} documents: {self.ok} ok, {self.failed} failed, {done}; "
-            f"findings by rule: {rules}"
-        )
+        waiting = f", {self.waiting} waiting for a provider batch" if self.waiting else ""
+        waiting += f", {self.not_started} not started (--budget)" if self.not_started else ""
+        total = self.ok + self.failed + self.skipped + self.waiting + self.not_started
+        text = f"{total} documents: {self.ok} ok, {self.failed} failed, {done}{waiting}; findings by rule: {rules}"
         if model:
             text += f"; model calls {self.calls} (+{self.cached} cached), tokens {self.tokens}"
+            if self.currency is not None:
+                text += f", cost {money(self.cost, self.currency)} (estimated)"
         return text + f"; {self.wall_s:.1f} s"
 
 
@@ -171,6 +199,8 @@ class Progress:
         status = f"failed {summary.failed}"
         if summary.calls or summary.cached:
             status += f" · tokens {summary.tokens}"
+        if summary.currency is not None:
+            status += f" · {money(summary.cost, summary.currency)}"
         if summary.pages:
             status += f" · pages {summary.pages}"
         self._bar.update(self._task, advance=1, status=status)

@@ -13,13 +13,17 @@ from rich.console import Console
 from . import logs
 from .batch import Plan, cores, run_batch, run_config
 from .batch_view import Progress, Summary
+from .budget import Budget
 from .console import print_note
-from .errors import UsageError
+from .errors import ConfigError, UsageError
 from .inputs import DocIds, collect_inputs
+from .llm.defaults import FileLimits
+from .llm.pricing import unknown_price_note
 from .outfile import RecordFile, compact, scan
 from .readers import Limits
 
 if TYPE_CHECKING:
+    from .batch_submit import BatchOptions
     from .llm.extract import ModelStage
 
 
@@ -48,6 +52,44 @@ def add_extract_options(ex: argparse.ArgumentParser) -> None:
         "--max-bytes", type=int, default=Limits().max_bytes, help="skip files larger than this (default 50 MB)"
     )
     ex.add_argument("--log", help="log file for tracebacks and library messages (default: OUTPUT.log)")
+    add_cost_options(ex)
+
+
+def add_cost_options(ex: argparse.ArgumentParser) -> None:
+    ex.add_argument(
+        "--via",
+        choices=["live", "batch-api"],
+        default="live",
+        help="live: ask the model as documents go (default); batch-api: as provider batches (OpenAI-compatible "
+        "/v1/batches, half price, answers within 24 h), the state kept in OUTPUT.batches.db: re-run the same "
+        "command to collect and go on",
+    )
+    ex.add_argument("--wait", action="store_true", help="with --via batch-api: wait for the batches in this run")
+    ex.add_argument("--poll", type=float, default=30.0, help="with --wait: seconds between looks (default 30)")
+    limits = FileLimits()
+    ex.add_argument(
+        "--batch-max-requests",
+        type=int,
+        default=limits.max_requests,
+        help=f"requests per batch file (default {limits.max_requests:,}, the provider's limit)",
+    )
+    ex.add_argument(
+        "--batch-max-mb",
+        type=float,
+        default=limits.max_bytes / 2**20,
+        help=f"megabytes per batch file (default {limits.max_bytes // 2**20})",
+    )
+    ex.add_argument(
+        "--budget",
+        type=float,
+        metavar="AMOUNT",
+        help="start no document once the run's estimated cost would pass AMOUNT (in the price table's currency)",
+    )
+    ex.add_argument(
+        "--prices",
+        metavar="FILE",
+        help="a price table (TOML) over the bundled examples and ~/.config/extractor/prices.toml",
+    )
 
 
 def add_compact_options(co: argparse.ArgumentParser) -> None:
@@ -99,21 +141,61 @@ def extract_command(
             err,
             f"skipped {len(found.hidden)} hidden entries (names starting with '.'): {shown}; give a file by its path to extract it",
         )
+    budget = _budget(args, stage, err)
     log = Path(args.log) if args.log else logs.default_log_path(args.output)
     logs.setup(log, args.verbose)
     plan = Plan(run_config(stage), Limits(max_bytes=args.max_bytes), jobs, args.workers, log, args.verbose)
     ids = DocIds()
-    progress = Progress(err, len(found.files), bar=not args.quiet and err.is_terminal)
+
+    def progress() -> Progress:
+        return Progress(err, len(found.files), bar=not args.quiet and err.is_terminal)
+
     if args.output is None:
-        summary = run_batch(found.files, _stdout_line, stage, plan, None, ids, progress)
+        summary = run_batch(found.files, _stdout_line, stage, plan, None, ids, progress(), budget=budget)
+    elif args.via == "batch-api":
+        assert stage is not None
+        from .batch_submit import Run
+
+        with RecordFile(Path(args.output)) as out:
+            say = (lambda message: None) if args.quiet else (lambda message: print_note(err, message))
+            summary = Run(found.files, out, stage, plan, ids, progress, _batch_options(args), budget, say)()
     else:
         with RecordFile(Path(args.output)) as out:
             known = scan(out.path)
             for name, entry in known.items():
                 ids.reserve(entry.doc_id, name)
-            summary = run_batch(found.files, out, stage, plan, known, ids, progress)
+            summary = run_batch(found.files, out, stage, plan, known, ids, progress(), budget=budget)
     summary.wall_s = time.monotonic() - started
     return summary, stage is not None
+
+
+def _budget(args: argparse.Namespace, stage: ModelStage | None, err: Console) -> Budget | None:
+    """The --budget, checked; says once when the model has no price (tokens are counted, cost is not)."""
+    price = getattr(stage.llm, "price", None) if stage is not None else None
+    if stage is not None and price is None and args.budget is None and not args.quiet:
+        print_note(err, unknown_price_note(stage.llm.config.model))
+    if args.via == "batch-api":
+        if stage is None or args.backend != "llm":
+            raise UsageError("--via batch-api needs --backend llm (an endpoint with files and batches endpoints)")
+        if args.output is None:
+            raise UsageError("--via batch-api needs -o OUTPUT: the batches' state is kept beside it")
+    if args.budget is None:
+        return None
+    if stage is None:
+        raise UsageError("--budget needs a model backend (--backend llm or local)")
+    if args.budget <= 0:
+        raise UsageError("--budget needs a positive amount")
+    if price is None:
+        raise ConfigError(f"--budget needs a price: {unknown_price_note(stage.llm.config.model)}")
+    return Budget(args.budget, price.currency)
+
+
+def _batch_options(args: argparse.Namespace) -> BatchOptions:
+    from .batch_submit import BatchOptions
+
+    if args.batch_max_requests < 1 or args.batch_max_mb <= 0 or args.poll < 0:
+        raise UsageError("--batch-max-requests, --batch-max-mb and --poll need positive numbers")
+    return BatchOptions(FileLimits(args.batch_max_requests, int(args.batch_max_mb * 2**20)), args.wait, args.poll)
 
 
 def _stdout_line(line: str) -> None:
@@ -126,6 +208,8 @@ def print_summary(err: Console, summary: Summary, model: bool) -> None:
     if table is not None:
         err.print(table)
     err.print(summary.line(model), soft_wrap=True, markup=False, highlight=False)
+    for note in summary.notes:
+        print_note(err, note)
 
 
 def compact_command(args: argparse.Namespace, err: Console) -> None:

@@ -68,7 +68,15 @@ class OutputError(ExtractorError):
 
 
 class ModelError(ExtractorError):
-    """The model endpoint failed after retries, or answered nothing usable: retry later or change model."""
+    """The model endpoint failed after retries, or answered nothing usable: retry later or change model.
+    ``usage`` is the document's model usage so far (tokens are spent whether or not the document succeeds)."""
+
+    usage: object | None = None
+
+
+class BatchWaiting(ModelError):
+    """The document's model requests wait in a provider batch (``--via batch-api``): nothing is recorded for
+    it in this run; the run that collects the answers writes its record."""
 
 
 class OcrUnavailableError(InputError):

@@ -9,6 +9,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
+from .llm.defaults import timeout_help
 
 if TYPE_CHECKING:
     from .llm.extract import ModelStage
@@ -32,7 +33,7 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
         "both: compare and report disagreements",
     )
     p.add_argument("--prompts", help="prompt folder (default: prompts/ of this checkout)")
-    p.add_argument("--timeout", type=float, help="seconds to wait for one model answer (default 180; local 900)")
+    p.add_argument("--timeout", type=float, help=timeout_help())
 
 
 def model_stage(args: argparse.Namespace) -> ModelStage | None:
@@ -55,4 +56,5 @@ def model_stage(args: argparse.Namespace) -> ModelStage | None:
         rpm=getattr(args, "rpm", None),
         timeout=args.timeout,
         max_in_flight=getattr(args, "workers", None),
+        prices=getattr(args, "prices", None),
     )

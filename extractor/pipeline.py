@@ -26,7 +26,18 @@ from .readers import DEFAULT_LIMITS, Limits, read
 from .redact import redact
 from .regions import mark_low_confidence, ocr_info
 from .rules import N1, RULES
-from .schema import ErrorInfo, FailureRecord, Finding, Provenance, Publication, Record, Report, SectionInfo, Source
+from .schema import (
+    ErrorInfo,
+    FailureRecord,
+    Finding,
+    Provenance,
+    Publication,
+    Record,
+    Report,
+    SectionInfo,
+    Source,
+    Usage,
+)
 from .sections import Section, find_sections
 from .stages import Content, ModelAdditions, Narrative, merge, read_narrative, read_tables, validate
 from .validators import check_tables
@@ -182,7 +193,15 @@ def _failure(
     doc_id: str, source: Source, exc: Exception, message: str, retry: bool, config: str | None
 ) -> FailureRecord:
     error = ErrorInfo(type=type(exc).__name__, message=redact(message), retry=retry)
-    return FailureRecord(doc_id=doc_id, source=source, error=error, config=config)
+    return FailureRecord(doc_id=doc_id, source=source, error=error, config=config, usage=_spent(exc))
+
+
+def _spent(exc: Exception) -> Usage | None:
+    """What a failed document's model calls cost: the per-document counter a ModelError carries."""
+    counter: object = getattr(exc, "usage", None)
+    snapshot = getattr(counter, "usage", None)
+    usage = snapshot() if callable(snapshot) else counter
+    return usage if isinstance(usage, Usage) else None
 
 
 def extract_path(

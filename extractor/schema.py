@@ -253,8 +253,19 @@ class Usage(_Record):
     calls: int = Field(default=0, description="Model calls made (re-asks inside a call not counted).")
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    total_tokens: int = Field(default=0, description="All tokens, re-asks included.")
+    total_tokens: int = Field(default=0, description="All tokens: re-asks, retries and abandoned answers included.")
     cached: int = Field(default=0, description="Answers taken from the response cache (no call made).")
+    attempts: int = Field(default=0, description="Requests sent: first tries, transport retries, re-asks.")
+    re_asks: int = Field(default=0, description="Invalid answers asked again (the reasons are in the log).")
+    timeouts: int = Field(default=0, description="Answers abandoned at the timeout (not asked again).")
+    estimated_tokens: int = Field(
+        default=0, description="Of total_tokens, those estimated: abandoned answers (prompt by size, the token cap)."
+    )
+    batched: int = Field(default=0, description="Answers collected from a provider batch (--via batch-api).")
+    cost: float | None = Field(
+        default=None, description="Estimated cost from the price table; null when the model has no price."
+    )
+    currency: str | None = Field(default=None, description="The price table's currency for cost.")
 
 
 class Provenance(_Record):
@@ -327,6 +338,7 @@ class FailureRecord(_Record):
     source: Source
     error: ErrorInfo
     config: str | None = Field(default=None, description="The run's configuration, as in Provenance.config.")
+    usage: Usage | None = Field(default=None, description="Model calls, tokens and cost spent before the failure.")
 
 
 Record = Report | FailureRecord

@@ -56,9 +56,9 @@ def _llm_args(server: TestServer, *extra: str) -> list[str]:
     return ["--backend", "llm", "--base-url", server.base_url, "--model", "test-model", "--timeout", "0.3", *extra]
 
 
-def test_batch_retries_429_500_timeout_and_malformed_answers(tmp_path: Path) -> None:
+def test_batch_retries_429_500_and_malformed_answers(tmp_path: Path) -> None:
     _corpus(tmp_path / "in", 2)
-    faults = {1: "429", 2: "500", 3: "hang", 4: "malformed"}
+    faults = {1: "429", 2: "500", 3: "malformed"}
     with TestServer(faults=faults, hang_s=1) as server:
         out = tmp_path / "out.jsonl"
         assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server)]) == 0
@@ -79,6 +79,20 @@ def test_batch_records_a_document_whose_calls_keep_failing_and_goes_on(tmp_path:
     assert [d for d, r in records.items() if "error" in r] == ["r001"]
     assert records["r001"]["error"]["type"] == "ModelError" and records["r001"]["error"]["retry"] is True
     assert records["r001"]["source"]["sha256"]
+
+
+def test_batch_a_timeout_is_not_asked_again_and_its_tokens_are_counted(tmp_path: Path) -> None:
+    _corpus(tmp_path / "in", 2, mark=1)
+    out = tmp_path / "out.jsonl"
+    with TestServer(faults=_marked("hang"), hang_s=1) as server:
+        args = ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server)]
+        assert main(args) == 1
+        assert server.requests == 4  # two calls a document: the one that timed out was not sent again
+    failed = _latest(out)["r001"]
+    assert failed["error"]["retry"] is True and "not asked again" in failed["error"]["message"]
+    usage = failed["usage"]  # a failed document's calls are counted too, the abandoned answer estimated
+    assert (usage["calls"], usage["attempts"], usage["timeouts"]) == (2, 2, 1)
+    assert usage["estimated_tokens"] > 2048 and usage["total_tokens"] == 110 + usage["estimated_tokens"]
 
 
 def test_batch_rerun_retries_a_model_failure_and_its_new_record_supersedes_the_old(tmp_path: Path) -> None:

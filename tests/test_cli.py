@@ -139,3 +139,28 @@ def test_main_help_lists_every_command_in_plain_words(capsys: pytest.CaptureFixt
 def test_main_eval_refuses_two_choices_of_documents(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "--set", "real", "--synthetic", "3"]) == 2
     assert "give one of them" in capsys.readouterr().err
+
+
+def test_main_timeout_help_states_what_each_backend_waits(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from extractor.llm import local
+    from extractor.llm.client import LLM
+    from extractor.llm.setup import build_stage
+
+    assert main(["extract", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    said = re.search(r"--timeout TIMEOUT .*?\(default (\d+); --backend local (\d+)\)", text)
+    assert said is not None, text
+    monkeypatch.setattr(local, "start", lambda **_: {"model": "q", "port": 9, "pid": 1})
+    clients = {}
+    for backend, timeout in (("llm", None), ("local", None), ("local", 42.0)):
+        stage = build_stage(backend, model="m" if backend == "llm" else None, base_url="http://127.0.0.1:9/v1"
+                            if backend == "llm" else None, timeout=timeout)  # fmt: skip
+        assert stage is not None and isinstance(stage.llm, LLM)
+        clients[backend, timeout] = stage.llm
+    assert clients["llm", None].config.timeout == float(said[1]) == clients["llm", None].openai.timeout
+    assert clients["local", None].config.timeout == float(said[2]) == clients["local", None].openai.timeout
+    assert clients["local", 42.0].config.timeout == 42.0 == clients["local", 42.0].openai.timeout

@@ -147,6 +147,8 @@ class _StandIn:
         self.asked.append(prompt.name)
         if usage is not None:
             usage.add(calls=1)
+        if prompt.name not in self.answers:
+            raise ModelError(f"no answer for {prompt.name}")
         answer = self.answers[prompt.name]
         assert isinstance(answer, response_model)
         return answer
@@ -238,3 +240,24 @@ def test_revalidate_keeps_the_model_findings_and_rechecks_the_cells() -> None:
     again = revalidate(report.model_copy(update={"table3": table3}))  # a person corrected a cell
     rules = [f.rule for f in again.findings]
     assert rules[0] == "G1" and {"R3.2", "R3.3"} <= set(rules)  # the model's finding stays; the cells are rechecked
+
+
+def test_model_stage_a_row_given_twice_is_neither_used_nor_compared() -> None:
+    from extractor.llm.models import Table3Out, Table3RowOut
+
+    zeros: list[float | None] = [0.0] * 7
+    rows = [
+        Table3RowOut(row="granted", values=[*zeros[:6], 4.0]),  # the parse reads 0: it would disagree
+        Table3RowOut(row="granted", values=[None] * 7),
+        Table3RowOut(row="new_received", values=zeros),
+    ]
+    answers = {
+        "narrative": NarrativeOut(problems=[], improvements=[]),
+        "overview": OverviewOut(publishing_platforms=[]),
+        "table3": Table3Out(rows=rows),
+    }
+    stage = ModelStage(_StandIn(answers), tables="both")
+    report, _ = _extract("000_709a8d8ff7e18c17", stage)  # 000's tables parse; only table 3 gets an answer
+    assert not [f for f in report.findings if f.rule == "L1"]  # the parse's 0 is not compared with either copy
+    twice = [f.message for f in report.findings if f.rule == "L3" and "twice" in f.message]
+    assert twice == ["table3.granted: the model's row appears twice; not used"]

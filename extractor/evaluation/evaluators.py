@@ -132,9 +132,25 @@ class TableCells:
             if ctx.case.gold.table(t) is not None
         }
         total = sum(n.values())
-        scores["cells"] = Score(sum(ok.values()) / total if total else 1.0)
+        if total:
+            scores["cells"] = Score(sum(ok.values()) / total)
+        else:  # no standard tables (a report from before 2019): any number given for one is wrong
+            wrong += _invented(ctx.report)
+            if wrong:
+                scores["cells"] = Score(0.0, tuple(wrong))
         scores["wrong_values"] = Score(float(len(wrong)), tuple(wrong))
         return scores
+
+
+def _invented(report: Report) -> list[str]:
+    """Cells holding a number in a report whose gold has no tables at all."""
+    return [
+        f"{t}.{row}.{col}: expected no table, got {cell['value']!r}"
+        for t in TABLES
+        for row, cols in (getattr(report, t) or {}).items()
+        for col, cell in cols.items()
+        if cell["value"] is not None
+    ]
 
 
 class SilentErrors:

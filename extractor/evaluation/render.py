@@ -35,7 +35,7 @@ TEXT_COLUMNS = (
 )
 _TEXT_TITLE = "F1 of problems, improvements, platforms; fee; findings precision, recall; grounding, verbatim"
 COLUMNS = TABLE_COLUMNS + TEXT_COLUMNS
-_PER_CASE_LIMIT = 20  # larger runs (synthetic) are shown per group
+_PER_CASE_LIMIT = 100  # larger runs (synthetic) are shown per group; every labeled document is shown
 
 
 def _fmt(v: float | None, name: str = "") -> str:

@@ -292,14 +292,20 @@ def _cells(
     rows: list[tuple[str, list[float | None]]], columns_of: Callable[[str], tuple[str, ...] | None]
 ) -> tuple[Table[Cell], list[tuple[str, str]]]:
     """Model rows as cells, and the rows left out with why: a row whose value count does not fit its
-    columns, a row given twice, a row the format does not have. Nothing is guessed."""
+    columns, a row given twice (neither copy is used, nor compared), a row the format does not have. Nothing
+    is guessed."""
     data: Table[Cell] = {}
     dropped: list[tuple[str, str]] = []
+    twice: set[str] = set()
     for row, values in rows:
         cols = columns_of(row)
         if cols is None:
             dropped.append((row, "unknown"))
-        elif row in data:
+        elif row in twice:
+            continue
+        elif row in data or any(r == row for r, _ in dropped):
+            data.pop(row, None)
+            twice.add(row)
             dropped.append((row, "appears twice"))
         elif len(values) != len(cols):
             dropped.append((row, f"has {len(values)} values for {len(cols)} columns"))

@@ -9,7 +9,9 @@ from pathlib import Path
 from ..errors import ConfigError, UsageError
 from ..paths import cache_dir as default_cache
 from .client import LLM, LLMConfig, ResponseCache
+from .defaults import TIMEOUTS
 from .extract import ModelStage, TablesMode
+from .pricing import load_prices, price_for
 from .prompts import DEFAULT_PROMPTS, load_prompt
 
 
@@ -25,8 +27,10 @@ def build_stage(
     rpm: float | None = None,
     timeout: float | None = None,
     max_in_flight: int | None = None,
+    prices: str | None = None,
 ) -> ModelStage | None:
-    """None for the rules backend; for ``local``, the local server is started if it is not running."""
+    """None for the rules backend; for ``local``, the local server is started if it is not running. The
+    model's price comes from the price tables (bundled examples, the user's, ``prices``), if they have it."""
     if backend == "rules":
         if model or base_url or mode or tables != "parse" or prompts:
             raise UsageError("--model, --base-url, --mode, --tables and --prompts need --backend llm or local")
@@ -35,15 +39,17 @@ def build_stage(
         from . import local
 
         state = local.start(**({"port": port} if port else {}))
-        config = LLMConfig(
-            model=str(state["model"]), base_url=local.base_url(int(str(state["port"]))), mode=mode or "tools"
-        )
+        url = local.base_url(int(str(state["port"])))
+        config = LLMConfig(model=str(state["model"]), base_url=url, mode=mode or "tools", timeout=TIMEOUTS["local"])
     elif backend == "llm":
         config = LLMConfig.from_env(model, base_url, mode)
     else:
         raise UsageError(f"unknown backend {backend!r}; one of rules, llm, local")
-    if timeout:
+    if timeout is not None:
+        if timeout <= 0:
+            raise UsageError("--timeout needs a positive number of seconds")
         config = replace(config, timeout=timeout)
+    price = price_for(config.model, load_prices(Path(prices) if prices else None))
     folder = Path(prompts) if prompts else None
     _check_prompts(folder)
     cache = None
@@ -51,7 +57,8 @@ def build_stage(
         cache = ResponseCache(
             _usable_cache(default_cache() / "responses" if cache_dir == "default" else Path(cache_dir))
         )
-    return ModelStage(LLM(config, cache=cache, rpm=rpm, max_in_flight=max_in_flight), folder, tables)
+    llm = LLM(config, cache=cache, rpm=rpm, max_in_flight=max_in_flight, price=price)
+    return ModelStage(llm, folder, tables)
 
 
 def _check_prompts(folder: Path | None) -> None:
