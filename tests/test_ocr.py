@@ -112,11 +112,22 @@ def test_read_png_is_a_one_page_report(scan_file: Path, tmp_path: Path) -> None:
     assert doc.text.splitlines()[1:] == ["\t".join(row) for row in ROWS]
 
 
+def _image_pdf() -> bytes:
+    """A PDF whose one page is an image (a scan of nothing), written by Pillow: no text layer."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (200, 280), 230).save(buf, "PDF", resolution=50.0)
+    return buf.getvalue()
+
+
 def test_read_scanned_pdf_without_the_extra_names_the_install_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "scan.pdf"
-    path.write_bytes(scanned_pdf())
+    path.write_bytes(_image_pdf())
     monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # as if the extra were not installed
     with pytest.raises(OcrUnavailableError, match="no text layer") as info:
         read(path)

@@ -34,10 +34,12 @@ def _page_blocks(page: pdfplumber.page.Page) -> list[Block]:
 
 
 def _needs_ocr(page: pdfplumber.page.Page, mode: OcrMode) -> bool:
-    """No text layer but something drawn (a scanned image): OCR it. A blank page is left blank."""
+    """No text layer but a page image (a scan), or text drawn as outlines (hundreds of curves): OCR it. A blank
+    page, or one with a few shapes and nothing to read, is left as it is."""
     if mode == "always":
         return True
-    return mode == "auto" and not page.chars and bool(page.images or page.rects or page.curves or page.lines)
+    drawn = len(page.curves) + len(page.rects) + len(page.lines)
+    return mode == "auto" and not page.chars and (bool(page.images) or drawn >= 100)
 
 
 def _pdf_error(path: str, exc: Exception) -> InputError:
@@ -71,6 +73,8 @@ def pdf_text(
                     "extract it with --ocr auto to read it by OCR",
                 )
             scanned = [i for i, page in enumerate(pdf.pages) if _needs_ocr(page, ocr)]
+            if not scanned and not any(page.chars for page in pdf.pages):
+                raise InputError(path, "the PDF has no text layer and no page image to OCR", "check the file")
             pages: list[tuple[list[Block], PageScan | None]] = [
                 ([], None) if i in scanned else (_page_blocks(page), None) for i, page in enumerate(pdf.pages)
             ]
