@@ -20,6 +20,17 @@ def _ink_page(marks: list[tuple[int, int, int, int]]) -> object:
 
 
 @pytest.mark.parametrize(
+    ("stub", "expected"),
+    [((2, 19, 10, 20), "-4"), ((8, 19, 10, 20), "4"), ((2, 25, 10, 26), "4")],
+    ids=["sign-touching-the-digit", "crossbar-end-of-a-plain-4", "stub-at-the-foot"],
+)
+def test_minus_sign_read_from_a_bar_joined_to_the_digit(stub: tuple[int, int, int, int], expected: str) -> None:
+    page = _ink_page([stub, (10, 14, 16, 26)])  # the stub runs into the 6x12 digit, as at 150 dpi
+    word = Word("4", 0, 10, 20, 30, (13.0,), (0.99,))
+    assert minus_sign(word, page).text == expected
+
+
+@pytest.mark.parametrize(
     ("bar", "expected"),
     [((4, 19, 8, 20), "-3"), ((4, 26, 8, 27), "3"), ((4, 12, 8, 13), "3"), ((2, 17, 9, 23), "3")],
     ids=["minus-level-with-the-digit", "underscore-low", "mark-high", "blob-not-a-bar"],

@@ -34,27 +34,54 @@ def dedupe(boxes: list[Box]) -> list[Box]:
     return kept
 
 
+def _bar_apart(marks: list[tuple[int, ...]]) -> float | None:
+    """x-centre of a minus sign standing apart: the leftmost mark, if it is a short flat bar level with the
+    middle of the digits to its right."""
+    if len(marks) < 2:
+        return None
+    (bx, by, bw, bh, _), rest = marks[0], marks[1:]
+    top = min(m[1] for m in rest)
+    digit = max(m[1] + m[3] for m in rest) - top
+    middle = by + bh / 2
+    flat = bw >= 2 and bw >= 1.5 * bh and bh <= max(2, 0.25 * digit) and bw <= 0.8 * digit
+    level = top + 0.3 * digit <= middle <= top + 0.75 * digit
+    return bx + bw / 2 if flat and level and bx + bw <= min(m[0] for m in rest) else None
+
+
+def _bar_joined(glyph: Any) -> float | None:
+    """x-centre of a minus sign that touches its digit (the sign and a 4's crossbar run together at 150 dpi):
+    the glyph's leftmost columns are a stub one or two pixels thick, level with its middle, at least three
+    pixels and a third of the digit's height long. No plain digit starts so (measured: at most 1 pixel)."""
+    import numpy as np
+
+    rows, cols = np.flatnonzero(glyph.any(axis=1)), np.flatnonzero(glyph.any(axis=0))
+    if len(rows) < 3 or len(cols) < 3:
+        return None
+    top, height = rows[0], rows[-1] - rows[0] + 1
+    run = 0
+    for c in range(cols[0], cols[-1] + 1):
+        inked = np.flatnonzero(glyph[:, c])
+        if len(inked) == 0 or inked[-1] - inked[0] > 1 or not top + 0.3 * height <= inked.mean() <= top + 0.75 * height:
+            break
+        run += 1
+    return cols[0] + run / 2 if run >= max(3, height / 3) and run < len(cols) - 2 else None
+
+
 def minus_sign(word: Word, ink_page: Any) -> Word:
     """A number in a table cell with a minus sign the recogniser dropped (at this size the sign is a bar two
-    or three pixels long, which it reads past): the leftmost mark in the box, if it is a short flat bar
-    level with the middle of the digits and apart from them, is that sign."""
+    to four pixels long, which it reads past), found from the ink: a flat bar beside the digits, or one
+    joined to the first digit's side."""
     import cv2
 
     if not NUMBER.fullmatch(word.text):
         return word
     x0, y0, x1, y1 = int(word.x0), int(word.y0), int(word.x1) + 1, int(word.y1) + 1
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink_page[y0:y1, x0:x1], connectivity=8)
-    marks = sorted((tuple(int(v) for v in s) for s in stats[1:count] if s[4] >= 2), key=lambda s: s[0])
-    if len(marks) < 2:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink_page[y0:y1, x0:x1], connectivity=8)
+    ids = sorted((k for k in range(1, count) if stats[k][4] >= 2), key=lambda k: stats[k][0])
+    if not ids:
         return word
-    (bx, by, bw, bh, _), rest = marks[0], marks[1:]
-    top = min(m[1] for m in rest)
-    bottom = max(m[1] + m[3] for m in rest)
-    digit = bottom - top
-    middle = by + bh / 2
-    if not (bw >= 2 and bw >= 1.5 * bh and bh <= max(2, 0.25 * digit) and bw <= 0.8 * digit):
-        return word
-    if not (top + 0.3 * digit <= middle <= top + 0.75 * digit and bx + bw <= min(m[0] for m in rest)):
+    found = _bar_apart([tuple(int(v) for v in stats[k]) for k in ids]) or _bar_joined(labels == ids[0])
+    if found is None:
         return word
     return Word(
         "-" + word.text,
@@ -62,7 +89,7 @@ def minus_sign(word: Word, ink_page: Any) -> Word:
         word.y0,
         word.x1,
         word.y1,
-        (x0 + bx + bw / 2, *word.centres),
+        (x0 + float(found), *word.centres),
         (min(word.scores), *word.scores),
     )
 

@@ -43,7 +43,7 @@ _MAX_PIXELS = 40_000_000  # an A2 sheet at 220 dpi; PIL refuses image files past
 # What a cached page depends on: change any (or the code that finds words and tables: bump "version") and
 # pages are read again.
 _SETTINGS = {
-    "version": 8,
+    "version": 9,
     "engine": ENGINE,
     "dpi": _PDF_DPI,
     "text_score": _TEXT_SCORE,
