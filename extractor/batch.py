@@ -39,8 +39,11 @@ __all__ = ["Interrupted", "Outcome", "Summary", "run_batch", "run_config"]
 
 def run_config(stage: ModelStage | None) -> str:
     """What a record's content depends on: a record made under another configuration is redone."""
+    from .readers.ocr import ocr_mode
+
+    ocr = "" if ocr_mode() == "auto" else f"; ocr {ocr_mode()}"  # the default leaves older records valid
     if stage is None:
-        return f"extractor {__version__}; backend rules"
+        return f"extractor {__version__}; backend rules{ocr}"
     from .llm.prompts import DEFAULT_PROMPTS
 
     folder = stage.prompts_dir or DEFAULT_PROMPTS
@@ -49,7 +52,7 @@ def run_config(stage: ModelStage | None) -> str:
     endpoint = safe_url(c.base_url) or "default"
     return (
         f"extractor {__version__}; backend llm; endpoint {endpoint}; model {c.model}; mode {c.mode}; "
-        f"tables {stage.tables}; prompts {prompts}"
+        f"tables {stage.tables}; prompts {prompts}{ocr}"
     )
 
 

@@ -6,6 +6,7 @@ process stays light whatever the batch size.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -182,8 +183,10 @@ class Progress:
             transient=False,
         )
         self._task = self._bar.add_task("extract", total=total, status="")
+        self._started = time.monotonic()
 
     def __enter__(self) -> Progress:
+        self._started = time.monotonic()
         self._bar.start()
         return self
 
@@ -201,6 +204,7 @@ class Progress:
             status += f" · tokens {summary.tokens}"
         if summary.currency is not None:
             status += f" · {money(summary.cost, summary.currency)}"
-        if summary.pages:
-            status += f" · pages {summary.pages}"
+        if summary.pages:  # PDFs and scans: pages a second is what OCR is bounded by
+            rate = summary.pages / max(time.monotonic() - self._started, 1e-3)
+            status += f" · pages {summary.pages} ({rate:.1f}/s)"
         self._bar.update(self._task, advance=1, status=status)

@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="extract reports (files or folders) to JSON lines")
     add_extract_options(ex)
     add_model_options(ex)
+    _ocr_option(ex)
 
     co = sub.add_parser("compact", help="rewrite an output file with only the latest record of each document")
     add_compact_options(co)
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     sh = sub.add_parser("show", help="show one document's tables and findings")
     sh.add_argument("file", help="a report file, or a JSONL file of extracted records")
     sh.add_argument("--doc-id", help="which record of a JSONL file (default: the first)")
+    _ocr_option(sh)
 
     add_eval_arguments(sub.add_parser("eval", help="score against the gold sets, or compare two eval reports"))
 
@@ -85,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
 
     tx = sub.add_parser("text", help="print the text a file's spans index (HTML, PDF and DOCX are converted)")
     tx.add_argument("file")
+    _ocr_option(tx)
 
     add_export_parsers(sub)
 
@@ -113,6 +116,15 @@ def process_started() -> float:
         return time.monotonic()
 
 
+def _ocr_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--ocr",
+        choices=["auto", "always", "never"],
+        default=None,
+        help="OCR PDF pages without a text layer (auto, default), every page, or none (needs the [ocr] extra)",
+    )
+
+
 def main(argv: Sequence[str] | None = None, started: float | None = None) -> int:
     started = time.monotonic() if started is None else started  # the summary's wall time: the whole command
     err = stderr_console()
@@ -120,6 +132,8 @@ def main(argv: Sequence[str] | None = None, started: float | None = None) -> int
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed its message
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if getattr(args, "ocr", None):
+        os.environ["EXTRACTOR_OCR"] = args.ocr  # the readers (in every worker process) take it from there
     try:
         return _run_command(args, err, started)
     finally:

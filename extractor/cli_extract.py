@@ -31,7 +31,9 @@ SMALL_BATCH = 16
 
 
 def add_extract_options(ex: argparse.ArgumentParser) -> None:
-    ex.add_argument("paths", nargs="*", help="report files (.txt .md .html .pdf .docx) or folders searched recursively")
+    ex.add_argument(
+        "paths", nargs="*", help="report files (.txt .md .html .pdf .docx, scans .png .jpg .tif) or folders (recursive)"
+    )
     ex.add_argument("--from-list", metavar="FILE", help="also extract the paths listed in FILE, one per line")
     ex.add_argument("-o", "--output", help="append JSON lines here (re-running resumes) instead of stdout")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr (errors still shown)")
@@ -131,7 +133,7 @@ def extract_command(
         jobs = 1  # starting worker processes costs more than a handful of documents take
     if not found.files:
         raise UsageError(
-            f"no report file (.txt .md .html .pdf .docx) found in {', '.join(inputs)}; give files or folders holding them"
+            f"no report file (.txt .md .html .pdf .docx .png .jpg .tif) found in {', '.join(inputs)}; give files or folders holding them"
         )
     if found.hidden and not args.quiet:
         shown = ", ".join(found.hidden[:3]) + (" …" if len(found.hidden) > 3 else "")

@@ -77,3 +77,7 @@ class ModelError(ExtractorError):
 class BatchWaiting(ModelError):
     """The document's model requests wait in a provider batch (``--via batch-api``): nothing is recorded for
     it in this run; the run that collects the answers writes its record."""
+
+
+class OcrUnavailableError(InputError):
+    """The file needs OCR and the ``[ocr]`` extra is not installed: install it and re-run (a re-run retries)."""

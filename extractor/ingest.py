@@ -16,6 +16,7 @@ from pathlib import Path
 import charset_normalizer
 
 from .errors import BinaryDocumentError, EmptyDocumentError, UndecodableDocumentError
+from .regions import OcrPage
 
 # Full-width ASCII block (U+FF01..U+FF5E) -> ASCII, plus the spaces and dashes that break matching.
 _FOLD: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
@@ -68,6 +69,7 @@ class Document:
     pages: tuple[tuple[int, int], ...] | None = None  # PDF: [start, end) of each page in ``text``
     replaced: tuple[int, ...] = ()  # byte offsets of invalid bytes decoded as U+FFFD (a few, in a UTF-8 file)
     meta: PageMeta | None = None  # HTML: the page's own title, date, publisher and address
+    ocr: tuple[OcrPage, ...] | None = None  # pages read by OCR: where each piece of ``text`` was read
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>") -> Document:

@@ -20,12 +20,13 @@ from . import __version__, logs
 from .confidence import needs_model
 from .crosscheck import check_fee_stated, check_prose
 from .edition import is_pre_2019, pre_2019_findings
-from .errors import ConfigError, InputError, ModelError, NotAReportError
+from .errors import ConfigError, InputError, ModelError, NotAReportError, OcrUnavailableError
 from .ingest import Document
 from .inputs import DocIds, InputFile, collect_inputs
 from .organs import level_of, organ_key
 from .readers import DEFAULT_LIMITS, Limits, read
 from .redact import redact
+from .regions import mark_low_confidence, ocr_info
 from .rules import N1, RULES
 from .schema import (
     ErrorInfo,
@@ -68,6 +69,7 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
         additions = model.run(doc, sections, tables, narrative)
         clock.lap("model")
     content = merge(tables, narrative, additions)
+    mark_low_confidence([content.tables[k] for k in ("table2", "table3", "table4")], doc.ocr)
     findings = [*tables.findings(), *(additions.findings if additions else ()), *validate(doc, sections, content)]
     legacy = is_pre_2019(doc, narrative.title.year, not tables.empty)
     if legacy:  # no standard tables by design: one finding says so, instead of each table "not found"
@@ -117,6 +119,7 @@ def _record(
             chars=len(doc.text),
             bytes=doc.nbytes,
             pages=list(doc.pages) if doc.pages else None,
+            ocr=ocr_info(doc.ocr),
         ),
         title=narrative.title.text,
         organ=narrative.title.organ,
@@ -229,7 +232,7 @@ def extract_path(
         doc = reader(item.path, limits)
         source = Source(path=item.name, sha256=doc.sha256, encoding=doc.encoding, chars=len(doc.text), bytes=doc.nbytes)
         return extract_document(doc, doc_id, model, config)
-    except ModelError as exc:
+    except (ModelError, OcrUnavailableError) as exc:  # may succeed later (the [ocr] extra installed): retried
         return _failure(doc_id, source, exc, str(exc), True, config)
     except InputError as exc:
         # the file's hash, so a re-run knows these are still the same bad bytes and does not redo them

@@ -89,6 +89,15 @@ class Cell(TypedDict):
             ),
         ]
     ]
+    confidence: NotRequired[
+        Annotated[
+            float,
+            Field(
+                description="OCR confidence (0-1) of the cell's least certain character, present only when the cell "
+                "was read from a page image and that confidence is low: check the value on the page."
+            ),
+        ]
+    ]
 
 
 class _Record(BaseModel):
@@ -97,18 +106,40 @@ class _Record(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class OcrPageInfo(_Record):
+    page: int = Field(description="Page number, from 1.")
+    size: tuple[int, int] = Field(description="Width and height in pixels of the page image the boxes are on.")
+    dpi: int = Field(description="Resolution the page image was read at.")
+    angle: float = Field(
+        description="Degrees the scan was turned (counter-clockwise, about its centre) to straighten it; the boxes "
+        "are on the straightened image."
+    )
+    boxes: list[tuple[int, int, int, int, int, int, int]] = Field(
+        description="[start, end, x0, y0, x1, y1, confidence in percent] for each piece of text read: text[start:end] "
+        "was read inside that box. Ordered by start, so a span's region is found by bisecting."
+    )
+
+
+class OcrInfo(_Record):
+    engine: str = Field(description="The OCR engine and models.")
+    pages: list[OcrPageInfo]
+
+
 class Source(_Record):
     path: str = Field(description="Path of the input file as given on the command line.")
     sha256: str | None = Field(default=None, description="SHA-256 of the file's bytes.")
     encoding: str | None = Field(
         default=None,
-        description="Encoding the bytes were decoded with; html/<charset>, pdf or docx for converted files.",
+        description="Encoding the bytes were decoded with; html/<charset>, pdf or docx for converted files, "
+        "pdf+ocr for a PDF with pages read by OCR, ocr for an image.",
     )
     chars: int | None = Field(default=None, description="Length of the decoded text in characters.")
     bytes: int | None = Field(default=None, description="Size of the file in bytes.")
     pages: list[Span] | None = Field(
-        default=None, description="PDF: [start, end) of each page in the text spans index (page n is pages[n-1])."
+        default=None,
+        description="PDF or scan: [start, end) of each page in the text spans index (page n is pages[n-1]).",
     )
+    ocr: OcrInfo | None = Field(default=None, description="Pages read by OCR: where each piece of the text was read.")
 
 
 class Formats(_Record):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 
 from extractor.batch_view import Outcome, Progress, Summary
@@ -26,3 +27,15 @@ def test_summary_without_a_price_shows_tokens_only() -> None:
     summary.add(Outcome("a", "", calls=2, tokens=220))
     line = summary.line(model=True)
     assert "tokens 220;" in line and "cost" not in line
+
+
+def test_progress_shows_pages_and_pages_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = iter([100.0, 100.0, 104.0])  # started, entered, 4 s later
+    monkeypatch.setattr("extractor.batch_view.time.monotonic", lambda: next(clock))
+    console = Console(record=True, force_terminal=True, width=160)
+    summary = Summary()
+    scanned = Outcome("a", "", pages=6)
+    with Progress(console, 1, bar=True) as progress:
+        summary.add(scanned)
+        progress.done(scanned, summary)
+    assert "pages 6 (1.5/s)" in console.export_text()

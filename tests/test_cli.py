@@ -56,7 +56,7 @@ def test_main_extract_folder_without_reports_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["extract", str(tmp_path)]) == 2
-    assert "no report file (.txt .md .html .pdf .docx) found" in capsys.readouterr().err
+    assert "no report file (.txt .md .html .pdf .docx .png .jpg .tif) found" in capsys.readouterr().err
 
 
 def test_main_validate_rechecks_a_hand_edited_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

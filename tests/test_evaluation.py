@@ -78,6 +78,7 @@ def test_evaluators_lower_exactly_the_damaged_fields() -> None:
     case, report = _case("003")
     clean = _scores(case, report)
     assert clean.pop("wrong_values") == 0
+    assert clean.pop("silent_wrong_values") == 0
     assert set(clean.values()) == {1.0}
     damaged = _with_cell(report, "table3", "granted", "total", None)  # 0 -> blank: a refusal, not a wrong value
     damaged = damaged.model_copy(
@@ -229,6 +230,7 @@ def test_compare_flags_a_drop_and_a_rise_in_wrong_values_with_per_metric_toleran
         ("001_8f8da80f034e246c", "cells"),
         ("001_8f8da80f034e246c", "table4.cells"),
         ("001_8f8da80f034e246c", "wrong_values"),  # lower is better: a rise is the regression
+        ("001_8f8da80f034e246c", "silent_wrong_values"),  # set after the validators ran: nothing flags it
     }
     loose = Tolerances.parse(["1", "wrong_values=0"])  # everything may drop, but no new wrong value
     assert {c.score for c in compare(base, new, loose) if c.regressed} == {"wrong_values"}

@@ -87,10 +87,11 @@ def test_read_pdf_drops_running_headers_and_page_numbers_and_records_pages(tmp_p
     assert isinstance(report, Report) and report.source.pages == list(document.pages)
 
 
-def test_read_scanned_pdf_says_ocr_is_needed(tmp_path: Path) -> None:
+def test_read_scanned_pdf_without_ocr_says_ocr_is_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(scanned_pdf())
-    with pytest.raises(InputError, match="OCR"):
+    monkeypatch.setenv("EXTRACTOR_OCR", "never")  # what --ocr never does (tests/test_ocr.py reads scans)
+    with pytest.raises(InputError, match=r"no text layer.*--ocr auto"):
         read(path)
     record = extract_path(InputFile.of(path), "scan")
     assert isinstance(record, FailureRecord) and "OCR" in record.error.message

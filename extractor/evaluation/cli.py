@@ -35,7 +35,7 @@ def add_arguments(ev: argparse.ArgumentParser) -> None:
     ev.add_argument("--gold", default=None, help="score this gold folder instead of the gold sets")
     ev.add_argument("--synthetic", type=int, metavar="N", help="score N generated reports instead of the gold sets")
     ev.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports")
-    ev.add_argument("--inputs", default="txt", help="synthetic input formats, comma-separated: txt,html,docx,pdf")
+    ev.add_argument("--inputs", default="txt", help="synthetic input formats, comma-separated: txt,html,docx,pdf,scan")
     ev.add_argument("-o", "--output", help="write the eval report (JSON) here")
     ev.add_argument("--markdown", help="also write a markdown rendering here (for a pull request)")
     ev.add_argument("--compare", nargs=2, metavar=("BASE", "NEW"), help="diff two eval reports")

@@ -60,6 +60,7 @@ class Metric:
 
 METRICS: dict[str, Metric] = {
     "wrong_values": Metric(higher_is_better=False, summed=True),
+    "silent_wrong_values": Metric(higher_is_better=False, summed=True),
     "failed": Metric(higher_is_better=False, summed=True),
 }
 DEFAULT_METRIC = Metric()
@@ -150,6 +151,31 @@ def _invented(report: Report) -> list[str]:
         for col, cell in cols.items()
         if cell["value"] is not None
     ]
+
+
+class SilentErrors:
+    """``silent_wrong_values``: the wrong values (as in ``wrong_values``) that sit in a table whose arithmetic
+    rules all pass, so no validator points at them: the misread that reaches a user unflagged (an OCR'd digit
+    above all). Table 2 has no sums, so every wrong value there is silent."""
+
+    name = "silent"
+
+    def evaluate(self, ctx: Context) -> Scores:
+        flagged = {
+            c.path.split(".")[0]
+            for f in ctx.report.findings
+            if f.rule.startswith("R") and f.severity == "error"
+            for c in f.cells
+        }
+        silent = [
+            f"{table}.{row}.{col}: expected {cell.value!r}, got {mine['value']!r}"
+            for table, row, col, cell, mine in compare_cells(ctx.case.gold, ctx.report)
+            if table not in flagged
+            and mine is not None
+            and mine["value"] is not None
+            and not _same(mine["value"], cell.value)
+        ]
+        return {"silent_wrong_values": Score(float(len(silent)), tuple(silent))}
 
 
 class Formats:
@@ -283,6 +309,7 @@ class Verbatim:
 
 DEFAULT_EVALUATORS: tuple[Evaluator, ...] = (
     TableCells(),
+    SilentErrors(),
     Formats(),
     Items("problems"),
     Items("improvements"),

@@ -131,7 +131,7 @@ def synthetic_gold(doc: SyntheticDoc, name: str) -> Gold:
     )
 
 
-INPUT_FORMATS = ("txt", "html", "docx", "pdf")
+INPUT_FORMATS = ("txt", "html", "docx", "pdf", "scan")
 
 
 def synthetic_cases(
@@ -139,14 +139,17 @@ def synthetic_cases(
 ) -> list[Case]:
     """N generated reports written into ``folder``, cycling through the layouts; both formats, blanks, and one
     rule broken in ``break_rate`` of them. Each is written as text (grouped by layout) and, per ``inputs``, also
-    as an HTML page, a DOCX and a PDF (grouped by input format), to be read back as a user's files are."""
+    as an HTML page, a DOCX, a PDF and a scan (a PDF of page images, read back by OCR; grouped by input
+    format), to be read back as a user's files are."""
     from ..synthetic.files import to_docx, to_html, to_pdf
+    from ..synthetic.scan import to_scan
 
     writers: dict[str, Callable[[SyntheticDoc], bytes]] = {
         "txt": lambda d: d.text.encode("utf-8"),
         "html": to_html,
         "docx": to_docx,
         "pdf": to_pdf,
+        "scan": to_scan,
     }
     rng = random.Random(seed)
     cases = []
@@ -165,7 +168,7 @@ def synthetic_cases(
         name = f"synthetic-{i:05d}-{layout}"
         gold = synthetic_gold(doc, name)
         for kind in inputs:
-            path = folder / f"{name}.{kind}"
+            path = folder / (f"{name}.scan.pdf" if kind == "scan" else f"{name}.{kind}")
             path.write_bytes(writers[kind](doc))
             cases.append(Case(name if kind == "txt" else path.name, path, gold, layout if kind == "txt" else kind))
     return cases

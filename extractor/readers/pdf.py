@@ -1,19 +1,21 @@
 """PDF text layers (pdfplumber): per page, ruled tables as grids and the lines outside them, in reading
-order; running headers, footers and page numbers dropped. A PDF with no text layer needs OCR first."""
+order; running headers, footers and page numbers dropped. A page without a text layer (a scan) is read by
+OCR (``ocr.py``, the ``[ocr]`` extra), or every page with ``--ocr always``; the others keep their text layer."""
 
 from __future__ import annotations
 
 import io
-import re
-from collections import Counter
+from typing import Any
 
 import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import DamagedDocumentError, EncryptedDocumentError, InputError
+from ..regions import OcrPage
 from . import grid
-
-_PAGE_NUMBER = re.compile(r"^[-—–~\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–~\s]*$")
+from .layout import Block
+from .ocr import OcrMode, PageScan
+from .pages import Span, assemble
 
 
 def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:  # type: ignore[type-arg]
@@ -22,13 +24,22 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool: 
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _page_blocks(page: pdfplumber.page.Page) -> list[str]:
+def _page_blocks(page: pdfplumber.page.Page) -> list[Block]:
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    blocks = [(line["top"], line["text"]) for line in outside.extract_text_lines(return_chars=False)]
-    blocks += [(t.bbox[1], grid.render([[c or "" for c in row] for row in t.extract()])) for t in tables]
-    return [text for _, text in sorted(blocks, key=lambda b: b[0])]
+    blocks = [Block(line["top"], line["text"], ()) for line in outside.extract_text_lines(return_chars=False)]
+    blocks += [Block(t.bbox[1], grid.render([[c or "" for c in row] for row in t.extract()]), ()) for t in tables]
+    return sorted(blocks, key=lambda b: b.top)
+
+
+def _needs_ocr(page: pdfplumber.page.Page, mode: OcrMode) -> bool:
+    """No text layer but a page image (a scan), or text drawn as outlines (hundreds of curves): OCR it. A blank
+    page, or one with a few shapes and nothing to read, is left as it is."""
+    if mode == "always":
+        return True
+    drawn = len(page.curves) + len(page.rects) + len(page.lines)
+    return mode == "auto" and not page.chars and (bool(page.images) or drawn >= 100)
 
 
 def _pdf_error(path: str, exc: Exception) -> InputError:
@@ -48,30 +59,59 @@ def _pdf_error(path: str, exc: Exception) -> InputError:
     )
 
 
-def pdf_text(data: bytes, path: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """(text, [start, end) of each page in it)."""
+def pdf_text(
+    data: bytes, path: str, sha256: str = "", ocr: OcrMode = "auto"
+) -> tuple[str, tuple[Span, ...], tuple[OcrPage, ...]]:
+    """(text, [start, end) of each page in it, the pages read by OCR with their text boxes)."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         with pdf:
-            if not any(page.chars for page in pdf.pages):
+            if ocr == "never" and not any(page.chars for page in pdf.pages):
                 raise InputError(
-                    path, "the PDF has no text layer (scanned page images)", "OCR it to text first, then extract"
+                    path,
+                    "the PDF has no text layer (scanned page images)",
+                    "extract it with --ocr auto to read it by OCR",
                 )
-            pages = [_page_blocks(page) for page in pdf.pages]
+            scanned = [i for i, page in enumerate(pdf.pages) if _needs_ocr(page, ocr)]
+            if not scanned and not any(page.chars for page in pdf.pages):
+                raise InputError(path, "the PDF has no text layer and no page image to OCR", "check the file")
+            pages: list[tuple[list[Block], PageScan | None]] = [
+                ([], None) if i in scanned else (_page_blocks(page), None) for i, page in enumerate(pdf.pages)
+            ]
     except InputError:
         raise
     except Exception as exc:  # pdfminer raises many types for a broken file, wrapped or not
         raise _pdf_error(path, exc) from None
-    # Lines that open or close most pages are running headers and footers.
-    edges = Counter(b for blocks in pages if blocks for b in {blocks[0], blocks[-1]} if "\t" not in b)
-    running = {b for b, n in edges.items() if len(pages) > 1 and n >= max(2, len(pages) // 2 + 1)}
-    text_parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for blocks in pages:
-        kept = [b for b in blocks if b not in running and not _PAGE_NUMBER.match(b)]
-        page_text = "\n".join(kept) + "\n"
-        text_parts.append(page_text)
-        spans.append((pos, pos + len(page_text)))
-        pos += len(page_text)
-    return "".join(text_parts), tuple(spans)
+    if scanned:
+        for i, scan in _ocr_pages(data, path, sha256, scanned).items():
+            pages[i] = (scan.blocks(), scan)
+        if not any(s.words for _, s in pages if s is not None) and not any(b for b, s in pages if s is None):
+            raise InputError(
+                path, "the PDF has no text layer (scanned page images) and OCR found no text on them", "check the scan"
+            )
+    return assemble(pages)
+
+
+def _ocr_pages(data: bytes, path: str, sha256: str, indices: list[int]) -> dict[int, PageScan]:
+    from .ocr import pdf_page_image, require, scan_pages
+
+    require(path, "the PDF has no text layer (scanned page images)")
+    import pypdfium2 as pdfium
+
+    document: Any = None
+
+    def image(i: int) -> Any:
+        nonlocal document
+        if document is None:
+            document = pdfium.PdfDocument(data)
+        return pdf_page_image(document, i)
+
+    try:
+        return scan_pages(sha256, indices, image)
+    except pdfium.PdfiumError as exc:
+        raise DamagedDocumentError(
+            path, f"PDFium cannot render the scanned pages ({exc})", "download it again"
+        ) from None
+    finally:
+        if document is not None:
+            document.close()
