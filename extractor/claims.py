@@ -54,6 +54,13 @@ _KINDS: tuple[_Kind, ...] = (
         _NEW,
         "新收",
     ),
+    _Kind(  # "全年办理政府信息公开申请1件": handled, or received (new, or with last year's)
+        re.compile(rf"(?<!依)办理{_REQ_GAP}{{0,16}}?申请{_COUNT_GAP}{{0,8}}?(\d+)\s*(?:件|个|条)"),
+        "requests handled",
+        ("table3.results_total.total",),
+        "办理",
+        (_NEW, _NEW_AND_CARRIED),
+    ),
     _Kind(
         re.compile(rf"(?:办结|已答复|答复办理|办理完毕){_COUNT_GAP}{{0,12}}?(\d+)\s*件"),
         "requests completed",

@@ -74,3 +74,13 @@ def test_stated_table3_gives_completed_and_carried_forward_totals() -> None:
     assert {"results_total.total": 69, "carried_forward.total": 1}.items() <= stated_table3(doc, sections).items()
     spans = [c.span for c in claims(doc, sections, "2021")]
     assert all(doc.text[s:e] in text for s, e in spans)
+
+
+def test_claims_requests_handled_read_as_answered_or_received() -> None:
+    """ "办理申请N件" is the requests answered, or received (new, or with last year's): only a number no
+    reading explains is a contradiction."""
+    text, values = _with("全年办理政府信息公开申请{}件。")
+    assert values["new"]
+    assert not any(p.startswith("table3.") for p in _n1(text.replace("{}", str(values["new"]))))
+    wrong = int(values["new"] or 0) + int(values["carried"] or 0) + 1000
+    assert "table3.results_total.total" in _n1(text.replace("{}", str(wrong)))

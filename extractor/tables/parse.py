@@ -73,8 +73,9 @@ _T3_EQUATIONS: dict[Format, list[glued.Equation]] = {
 def _region(doc: Document, start: int, end: int) -> tuple[list[Group], bool, bool | None]:
     """The region's groups, whether it is glued crawler text, and whether its pipe rows' end pieces are
     cells (``tails_are_cells``)."""
-    lines = tokenize(doc.norm, start, end)
-    return reattach(group(lines)), is_glued(doc.norm, start, end), tails_are_cells(doc.norm, start, end)
+    glued_text = is_glued(doc.norm, start, end)
+    lines = tokenize(doc.norm, start, end, glued_text)
+    return reattach(group(lines)), glued_text, tails_are_cells(doc.norm, start, end)
 
 
 def _t2_bounds(cols: tuple[str, ...], values: list[int | float | None]) -> bool:

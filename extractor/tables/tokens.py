@@ -39,7 +39,7 @@ _RULE_LINE = re.compile(r"[ \t|:=]*-{3,}[-\t |:=]*|[ \t]*[=_]{3,}[ \t]*")
 _MARKDOWN_RULE = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*$", re.M)
 _MAYBE_NOISE = re.compile(r"[-—–~_=页/]")  # cheap pre-check before the page-number and rule regexes
 # Where a label and digits meet with no separator: the mark of glued crawler text (three make a region glued).
-_GLUED_JOIN = re.compile(r"(?!第)[\u4e00-\u9fff)）”]\d[\d.]*[\u4e00-\u9fff(（“](?<![年月日号条项次件个元])")
+_GLUED_JOIN = re.compile(r"[\u4e00-\u9fff)）”](?<!第)\d[\d.]*[\u4e00-\u9fff(（“](?<![年月日号条项次件个元])")
 # In glued text: a number; "1." / "2、" opening a label is an enumerator, and "2021年" or "第3" are words.
 _GLUED_PIECE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|笔)?")
 _ENUMERATOR_AFTER = re.compile(r"[.、](?=[^\d\s])")
@@ -210,9 +210,9 @@ def _cell_tokens(
     return tokens
 
 
-def tokenize(norm: str, start: int, end: int) -> list[list[Token]]:
-    """Tokens of ``norm[start:end]``, one list per non-empty line. Written for speed: it runs on every table
-    cell of every report."""
+def tokenize(norm: str, start: int, end: int, glued: bool | None = None) -> list[list[Token]]:
+    """Tokens of ``norm[start:end]``, one list per non-empty line; ``glued``: ``is_glued`` of the region, when
+    the caller has it. Written for speed: it runs on every table cell of every report."""
     lines: list[list[Token]] = []
     kinds_get = _KIND.get
     pos = start
@@ -220,7 +220,8 @@ def tokenize(norm: str, start: int, end: int) -> list[list[Token]]:
     # Only a markdown table (it has a |---| rule) opens its rows with a pipe that is not a cell boundary;
     # elsewhere "  | 3 | ..." opens with a blank cell.
     markdown = _MARKDOWN_RULE.search(norm, start, end) is not None
-    glued = is_glued(norm, start, end)
+    if glued is None:
+        glued = is_glued(norm, start, end)
     width = 0  # cells of the current markdown table, from its |---| rule
     for line in norm[start:end].split("\n"):
         line_no += 1
