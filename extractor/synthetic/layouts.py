@@ -114,15 +114,7 @@ class TableRenderer:
         self.w.write("\t\n" if width == 2 and len(labels) > 1 else "\n")
 
     def _markdown(self, row: list[str | Ref], i: int) -> None:
-        self.w.write("|")
-        for cell in row:
-            self.w.write(" ")
-            if isinstance(cell, Ref):
-                self.value(cell, "")
-            else:
-                self.w.write(cell)
-            self.w.write(" |")
-        self.w.write("\n")
+        self._md_row(row, None)
         if i == 0:
             self.w.write("|" + "---|" * len(row) + "\n")
 
