@@ -17,7 +17,9 @@ from time import perf_counter
 from typing import TYPE_CHECKING
 
 from . import __version__, logs
+from .confidence import needs_model
 from .crosscheck import check_fee_stated, check_prose
+from .edition import is_pre_2019, pre_2019_findings
 from .errors import ConfigError, InputError, ModelError, NotAReportError, OcrUnavailableError
 from .ingest import Document
 from .inputs import DocIds, InputFile, collect_inputs
@@ -69,9 +71,12 @@ def extract_document(doc: Document, doc_id: str, model: ModelStage | None = None
     content = merge(tables, narrative, additions)
     mark_low_confidence([content.tables[k] for k in ("table2", "table3", "table4")], doc.ocr)
     findings = [*tables.findings(), *(additions.findings if additions else ()), *validate(doc, sections, content)]
+    legacy = is_pre_2019(doc, narrative.title.year, not tables.empty)
+    if legacy:  # no standard tables by design: one finding says so, instead of each table "not found"
+        findings = pre_2019_findings(findings, narrative.title.year)
     clock.lap("validate")
     provenance = _provenance(model, additions, config, clock.timings())
-    return _record(doc, doc_id, sections, narrative, content, findings, provenance)
+    return _record(doc, doc_id, sections, narrative, content, findings, provenance, legacy)
 
 
 def _provenance(
@@ -100,6 +105,7 @@ def _record(
     content: Content,
     findings: list[Finding],
     provenance: Provenance,
+    pre_2019: bool = False,
 ) -> Report:
     # model_construct, not model_validate: every value here comes typed from our own stages, and validating
     # 200+ cells again costs ~0.08 ms a document. tests/test_pipeline.py checks every record validates.
@@ -135,6 +141,10 @@ def _record(
         info_processing_fee=content.fee,
         findings=findings,
         provenance=provenance,
+        pre_2019=pre_2019,
+        needs_model=needs_model(
+            sections, content.problems, content.improvements, content.platforms, content.fee, content.formats
+        ),
     )
 
 

@@ -69,12 +69,10 @@ _DOC_ROWS = ("regulations", "normative_documents")
 
 @cache
 def _n1_cells() -> frozenset[str]:
-    """The cells N1's claims name: the checker's own table (imported late: crosscheck emits N1 from here)."""
-    from .crosscheck import CLAIMS
+    """The cells N1's claims name: the claims' own table (imported late: crosscheck emits N1 from here)."""
+    from .claims import claimed_cells
 
-    return frozenset({path for _, _, paths, _ in CLAIMS for path in paths}) | {
-        f"table2.{row}.{col}" for row in _DOC_ROWS for col in ("issued", "made")
-    }
+    return claimed_cells() | {f"table2.{row}.{col}" for row in _DOC_ROWS for col in ("issued", "made")}
 
 
 def _x1(table: str, row: str, col: str) -> bool:
@@ -205,8 +203,9 @@ X1 = Rule(
 S1 = Rule(
     "S1",
     ("warning",),
-    "the six sections are present; a table whose format cannot be told is reported, not guessed",
-    ("crosscheck", "tables/parse"),
+    "the six sections are present; a table whose format cannot be told is reported, not guessed; a report in the "
+    "format used before 2019 (no standard tables) is said to be one, once",
+    ("crosscheck", "tables/parse", "edition"),
     "sections",
     True,
     _everywhere,
@@ -216,9 +215,10 @@ S1 = Rule(
 S2 = Rule(
     "S2",
     ("error", "warning"),
-    "parse problems: a row whose values do not fit its columns, or whose blank cells cannot be placed (error, "
-    "row not filled); a row not found, printed twice or not of the table's format (warning)",
-    ("tables/parse",),
+    "parse problems: a row whose values do not fit its columns, whose blank cells cannot be placed, with a "
+    "misread value, or of run-together digits that split more than one way (error, row not filled); a row not "
+    "found, printed twice or not of the table's format, or read from run-together digits (warning)",
+    ("tables/parse", "tables/rows"),
     "parse",
     False,
     _everywhere,

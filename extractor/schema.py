@@ -318,6 +318,16 @@ class Report(_Record):
     info_processing_fee: Fee | None = None
     findings: list[Finding] = Field(default_factory=list)
     provenance: Provenance
+    pre_2019: bool = Field(
+        default=False,
+        description="True for a report in the format used before 2019 (no standard tables 2-4): its tables are "
+        "null by design, not missing.",
+    )
+    needs_model: list[str] = Field(
+        default_factory=list,
+        description="Narrative parts the rules read with low confidence (problems, improvements, platforms, "
+        "info_processing_fee): a model can be asked for just these.",
+    )
 
 
 class ErrorInfo(_Record):

@@ -59,6 +59,23 @@ _ANCHORS = {
     "other_matters": re.compile(r"^.{0,12}其他需要报告.*$", re.M),
 }
 
+# Headings run into the text, as crawlers that flatten a page to one line leave them: only the standard titles
+# after their numeral count ("三、本年度办理结果" inside table 3 is not one).
+_INLINE_TITLES = (
+    ("overview", r"总体情况|概述|总体概况|基本情况"),
+    ("table2", r"主动公开政府信息(?:的)?情况"),
+    ("table3", r"收到和处理政府信息公开申请(?:的)?情况|(?:政府信息)?依申请公开(?:政府信息)?(?:工作)?(?:的)?情况"),
+    ("table4", r"(?:因)?政府信息公开(?:申请)?(?:被申请)?行政法?复议[、和及与]?(?:提起)?行政诉讼(?:的)?情况"),
+    ("problems_and_improvements", r"(?:政府信息公开工作)?(?:存在的?)?主要问题(?:及|和|与)(?:改进|整改)(?:情况|措施)"),
+    ("other_matters", r"其他需要报告的事项|(?:需要说明的其他|其他需要说明的)事项(?:与附表)?"),
+)
+_INLINE_HEADING = re.compile(
+    r"(?P<cn>[一二三四五六七八九十])、(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _INLINE_TITLES) + ")"
+)
+_LONG_LINE = 1000  # a line this long holds several sections: a crawler's run-on article
+# A standard title at a line start with the section's text run on after it ("五、存在的主要问题及改进情况（一）…").
+_RUNIN_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?" + _INLINE_HEADING.pattern, re.M)
+
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SPACES = re.compile(r"\s+")
 
@@ -87,12 +104,26 @@ def _heading_candidates(norm: str) -> list[tuple[int, int, str, int | None]]:
         key = _classify(title)
         if key is not None:
             found[m.start()] = (m.start(), m.start(4) + len(title), key, number)
+    for m in _RUNIN_HEADING.finditer(norm) if len({f[2] for f in found.values()}) < 6 else ():
+        key = m.lastgroup
+        if m.start() not in found and key is not None and key != "cn":
+            found[m.start()] = (m.start(), m.end(), key, _NUMERALS.get(m.group("cn")))
     for m in _MARKDOWN_HEADING.finditer(norm) if "#" in norm else ():
         if m.start() not in found:
             key = _classify(m.group(1))
             if key is not None:
                 found[m.start()] = (m.start(), m.end(), key, None)
     return sorted(found.values())
+
+
+def _inline_candidates(norm: str) -> list[tuple[int, int, str, int | None]]:
+    """Headings inside run-on lines (see ``_INLINE_TITLES``), as (start, end, key, number)."""
+    out = []
+    for m in _INLINE_HEADING.finditer(norm):
+        key = m.lastgroup
+        if key is not None and key != "cn":
+            out.append((m.start(), m.end(), key, _NUMERALS.get(m.group("cn"))))
+    return out
 
 
 def _line_end(norm: str, pos: int) -> int:
@@ -104,6 +135,9 @@ def find_sections(doc: Document) -> dict[str, Section]:
     """Locate the six sections; a key is absent when neither heading nor content anchor was found."""
     norm = doc.norm
     candidates = _heading_candidates(norm)
+    if len({c[2] for c in candidates}) < 3 and max(map(len, norm.split("\n"))) > _LONG_LINE:
+        seen = {c[0] for c in candidates}
+        candidates = sorted(candidates + [c for c in _inline_candidates(norm) if c[0] not in seen])
     starts: dict[str, tuple[int, int, bool]] = {}
     cursor = 0
     for index, key in enumerate(SECTION_KEYS, 1):

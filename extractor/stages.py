@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .channels import extract_fee, extract_platforms
+from .channels import extract_platforms
+from .claims import stated_table3
 from .crosscheck import check_fee_stated, check_prose, check_sections
+from .fee import extract_fee
 from .ingest import Document
-from .narrative import extract_overview, extract_problems, overview_intro
+from .narrative import channels_region, extract_overview
 from .organs import resolve_title
+from .problems import extract_problems
 from .rules import S3
 from .schema import (
     Cell,
@@ -73,7 +76,12 @@ def read_tables(doc: Document, sections: dict[str, Section]) -> Tables:
     parsed = {}
     for key in TABLES:
         sec = sections.get(key)
-        parsed[key] = _UNREAD if sec is None else _PARSERS[key](doc, sec.body_start, sec.end)
+        if sec is None:
+            parsed[key] = _UNREAD
+        elif key == "table3":  # what the prose states may settle glued digit runs (crawler text)
+            parsed[key] = parse_table3(doc, sec.body_start, sec.end, stated=lambda: stated_table3(doc, sections))
+        else:
+            parsed[key] = _PARSERS[key](doc, sec.body_start, sec.end)
     return Tables(parsed)
 
 
@@ -100,7 +108,7 @@ def read_narrative(doc: Document, sections: dict[str, Section]) -> Narrative:
     title = resolve_title(find_title(doc, min((s.start for s in sections.values()), default=0)), doc.meta)
     overview = extract_overview(doc, sections.get("overview"))
     problems, improvements = extract_problems(doc, sections.get("problems_and_improvements"))
-    platforms = extract_platforms(doc, overview, overview_intro(doc, sections.get("overview")))
+    platforms = extract_platforms(doc, channels_region(doc, sections, title.year))
     fee = extract_fee(doc, sections.get("other_matters"))
     return Narrative(title, overview, problems, improvements, platforms, fee)
 

@@ -155,9 +155,10 @@ def test_match_threshold_rejects_a_different_item() -> None:
 
 
 def test_synthetic_eval_scores_every_layout_through_the_readers(tmp_path: Path) -> None:
-    report = run(synthetic_cases(21, tmp_path, seed=3, inputs=("txt", "html")), rules_backend, "synthetic")
-    assert set(report.groups) == {"tab", "tab_merged", "pipe", "markdown", "cells", "pdf", "ocr", "html"}
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html"] * 21 + [".txt"] * 21
+    report = run(synthetic_cases(24, tmp_path, seed=3, inputs=("txt", "html")), rules_backend, "synthetic")
+    layouts = {"tab", "tab_merged", "pipe", "markdown", "cells", "pdf", "ocr", "pipe_join"}
+    assert set(report.groups) == layouts | {"html"}
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html"] * 24 + [".txt"] * 24
     for group, scores in report.groups.items():
         # Blanks in tab grids (tab text, and the grids pages are read into) can be unplaceable: reported, not
         # guessed, so those cells count as misses, never as wrong values.

@@ -21,6 +21,7 @@ def _write(tmp_path: Path, doc: SyntheticDoc, kind: str) -> Path:
     data = {
         "html": lambda: to_html(doc),
         "html-gbk": lambda: to_html(doc, "gbk"),
+        "html-word": lambda: to_html(doc, word=True),
         "docx": lambda: to_docx(doc),
         "pdf": lambda: to_pdf(doc),
     }[kind]()
@@ -44,7 +45,7 @@ def _assert_round_trip(doc: SyntheticDoc, path: Path) -> Report:
     return report
 
 
-@pytest.mark.parametrize("kind", ["html", "html-gbk", "docx", "pdf"])
+@pytest.mark.parametrize("kind", ["html", "html-gbk", "html-word", "docx", "pdf"])
 @pytest.mark.parametrize(
     ("fmt2", "fmt3", "blank_rate"), [("2021", "2021", 0.0), ("2019", "2019", 0.1)], ids=["2021", "2019-blanks"]
 )
@@ -108,3 +109,50 @@ def test_read_scanned_pdf_without_ocr_says_ocr_is_needed(tmp_path: Path, monkeyp
 )
 def test_grid_expand_places_cells_around_merges(rows, expected) -> None:  # type: ignore[no-untyped-def]
     assert grid.expand(rows) == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (  # 自然人 over two grid columns, a spacer under it, each row's 商业企业 cell spanning two grid columns
+            [
+                [("申请人", 1, 1), ("自然人", 1, 2), ("法人", 1, 2)],
+                [("", 1, 1), ("", 1, 1), ("商业企业", 1, 2), ("其他", 1, 1)],
+                [("新收", 1, 1), ("64", 1, 1), ("0", 1, 2), ("4", 1, 1)],
+                [("结转", 1, 1), ("1", 1, 1), ("", 1, 2), ("2", 1, 1)],
+            ],
+            [
+                ["申请人", "自然人", "法人", ""],
+                ["", "", "商业企业", "其他"],
+                ["新收", "64", "0", "4"],
+                ["结转", "1", "", "2"],
+            ],
+        ),
+        (  # a column that is empty in every row is a spacer
+            [[("a", 1, 1), ("", 1, 1), ("b", 1, 1)], [("x", 1, 1), ("", 1, 1), ("3", 1, 1)]],
+            [["a", "b"], ["x", "3"]],
+        ),
+        (  # a row label spanning a column keeps it: the column has a header and its values may be blank
+            [[("内容", 1, 1), ("制发", 1, 1), ("废止", 1, 1)], [("规章", 1, 2), ("5", 1, 1)]],
+            [["内容", "制发", "废止"], ["规章", "", "5"]],
+        ),
+    ],
+    ids=["offset-header-grid", "spacer-column", "label-over-blank-column"],
+)
+def test_grid_data_grid_keeps_the_columns_the_data_rows_have(rows, expected) -> None:  # type: ignore[no-untyped-def]
+    assert grid.data_grid(rows) == expected
+
+
+def test_read_html_joins_a_number_split_across_inline_elements(tmp_path: Path) -> None:
+    page = (
+        "<html><body><div><p>测试区2024年政府信息公开工作年度报告</p><table>"
+        "<tr><td>信息内容</td><td>采购项目数量</td><td>采购总金额</td></tr>"
+        "<tr><td>政府集中采购</td><td><p><span>2</span><span>0</span></p></td>"
+        "<td><p><span>&nbsp;</span><span>738.90</span><span>元</span></p></td></tr>"
+        "<tr><td>说明</td><td><p>1</p><p>2</p></td><td>3<br>4</td></tr></table></div></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    lines = read(path).text.splitlines()
+    assert "政府集中采购\t20\t738.90元" in lines
+    assert "说明\t1 2\t3 4" in lines  # paragraphs and line breaks inside a cell still separate

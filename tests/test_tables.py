@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -242,3 +243,160 @@ def test_parse_reads_unit_suffixed_counts_and_bar_blanks() -> None:
     assert got["natural_person"]["value"] is None and got["natural_person"]["raw"] == "―"
     assert got["total"]["value"] == int(values[-1]) and got["total"]["raw"] == values[-1] + "件"
     assert "unit" not in got["total"]
+
+
+# --- layouts of real reports -------------------------------------------------------------------------
+
+
+def _first_seed(layout: str, want, fmt3: str = "2019") -> SyntheticDoc:  # type: ignore[no-untyped-def]
+    return next(d for s in range(100) if want(d := generate(s, layout, "2021", fmt3, zero_rate=0.1)))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("layout", ["tab", "pipe", "markdown", "pipe_join", "pdf", "cells", "ocr"])
+def test_parse_tells_a_2019_table3_whose_other_handling_row_is_all_blank(layout: str) -> None:
+    doc = _first_seed(layout, lambda d: d.values.table3["other_handling"]["total"] is None)
+    _assert_recovered(doc)  # format 2019 told from the row labels, the row's cells null, not 0
+
+
+def test_parse_tells_the_format_from_a_blank_row_label_run_into_the_next_in_flat_text() -> None:
+    doc = generate(21, "pdf", "2021", "2019", zero_rate=0.1)
+    text = re.sub(r"（六）其他处理[^\n]*\n", "（六）其他处理\n", doc.text)  # its blank signs lost in the text layer
+    report = extract_text(text)
+    assert report.format.table3 == "2019" and report.table3 is not None
+    assert "other_handling" not in report.table3  # no cell of it to read: refused, never zeros
+    assert report.table3["results_total"]["total"]["value"] == doc.values.get("table3.results_total.total")
+
+
+def test_parse_reads_a_joined_pipe_row_that_ends_in_blank_cells() -> None:
+    doc = generate(22, "pipe_join", zero_rate=0.1)
+    start = doc.text.index("\n", doc.text.index(" |  |  |  |  | 结果维持")) + 1
+    end = doc.text.index("\n", start)
+    row = "5 |  |  | 2 | 7 | 8 |  |  | 1 | 9 |  |  |  |  | "  # as a crawler exported it
+    text = doc.text[:start] + row + doc.text[end:]
+    report = extract_text(text)
+    got = {b: [c["value"] for c in cols.values()] for b, cols in (report.table4 or {}).items()}
+    assert got == {
+        "review": [5, None, None, 2, 7],
+        "litigation_direct": [8, None, None, 1, 9],
+        "litigation_after_review": [None] * 5,
+    }
+    for cols in (report.table4 or {}).values():
+        for cell in cols.values():
+            assert cell["span"] is not None and text[cell["span"][0] : cell["span"][1]] == cell["raw"]
+
+
+@pytest.mark.parametrize("layout", ["ocr_markdown", "crawler"])
+@pytest.mark.parametrize("seed", range(12))
+def test_parse_never_prints_a_wrong_value_on_damaged_layouts(layout: str, seed: int) -> None:
+    doc = generate(seed, layout, "2021" if seed % 2 else "2019", "2019" if seed % 3 else "2021", blank_rate=0.1)
+    _assert_never_silently_wrong(doc)
+
+
+def test_parse_rebuilds_ocr_markdown_table3_rows_out_of_order_and_detached() -> None:
+    docs = [generate(seed, "ocr_markdown", zero_rate=0.1) for seed in range(6)]
+    assert sum(bool(re.search(r"\|  \|  \|  \| \d", d.text)) for d in docs) >= 3, "labels detached in most"
+    for doc in docs:
+        report = extract_text(doc.text)
+        got = {r: {c: x["value"] for c, x in cols.items()} for r, cols in (report.table3 or {}).items()}
+        assert got == doc.values.table3
+
+
+def test_parse_refuses_a_row_with_a_misread_value() -> None:
+    doc = generate(23, "markdown", zero_rate=0.0)
+    value = doc.values.get("table2.normative_documents.in_force")
+    text = re.sub(r"(\| 行政规范性文件 \| \d+ \| \d+ \| )\d+", r"\g<1>" + str(value).replace("1", "l") + "O", doc.text)
+    report = extract_text(text)
+    assert "normative_documents" not in (report.table2 or {})
+    s2 = [f for f in report.findings if f.rule == "S2" and "normative_documents" in f.message]
+    assert s2 and s2[0].severity == "error" and "cannot be read" in s2[0].message
+
+
+def _one_line(rows: dict[str, str]) -> str:
+    """A 2021 report as a crawler flattens it: one line, table-3 cells run together."""
+    doc = generate(24, "crawler", zero_rate=1.0)
+    text = re.sub(r"本年度共收到[^。]*。全部按时答复，办结\d+件。", "依申请公开工作按规定办理。", doc.text)
+    rows = {"二、上年结转政府信息公开申请数量": "0000000", "四、结转下年度继续办理": "0000000", **rows}
+    for label, run in rows.items():
+        text = re.sub(re.escape(label) + r"\d+", label + run, text, count=1)
+    return text
+
+
+def test_parse_splits_a_glued_row_where_its_identity_leaves_one_way() -> None:
+    text = _one_line(
+        {
+            "一、本年新收政府信息公开申请数量": "15130000154",
+            "（一）予以公开": "15130000154",
+            "（七）总计": "15130000154",
+        }
+    )
+    assert "\n" not in text.strip()
+    report = extract_text(text)
+    assert report.table3 is not None
+    for row in ("new_received", "granted", "results_total"):
+        assert [c["value"] for c in report.table3[row].values()] == [151, 3, 0, 0, 0, 0, 154]
+        assert [text[slice(*c["span"] or (0, 0))] for c in report.table3[row].values()] == [
+            "151", "3", "0", "0", "0", "0", "154",
+        ]  # fmt: skip
+    assert any(f.rule == "S2" and "15130000154" in f.message for f in report.findings)
+
+
+def test_parse_refuses_glued_rows_that_split_several_ways() -> None:
+    # 112000013 is 1/12/…/13 or 11/2/…/13, and with the two rows swapped the column sums hold either way.
+    text = _one_line(
+        {
+            "一、本年新收政府信息公开申请数量": "1214000026",
+            "（一）予以公开": "112000013",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "112000013",
+            "（七）总计": "1214000026",
+        }
+    )
+    report = extract_text(text)
+    assert report.table3 is not None
+    assert "granted" not in report.table3 and "partially_granted" not in report.table3
+    assert [c["value"] for c in report.table3["results_total"].values()] == [12, 14, 0, 0, 0, 0, 26]
+    errors = [f.message for f in report.findings if f.rule == "S2" and f.severity == "error"]
+    assert any("granted" in m and "several ways" in m for m in errors)
+
+
+def test_parse_settles_a_glued_row_by_the_column_sums() -> None:
+    # Alone, 112000013 is 1/12/…/13 or 11/2/…/13; R3.2 (总计 12 = 予以公开 + 部分公开 1) leaves 11/2.
+    text = _one_line(
+        {
+            "一、本年新收政府信息公开申请数量": "122000014",
+            "（一）予以公开": "112000013",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "1000001",
+            "（七）总计": "122000014",
+        }
+    )
+    report = extract_text(text)
+    assert report.table3 is not None
+    assert [c["value"] for c in report.table3["granted"].values()] == [11, 2, 0, 0, 0, 0, 13]
+    assert [c["value"] for c in report.table3["results_total"].values()] == [12, 2, 0, 0, 0, 0, 14]
+
+
+def test_parse_reads_a_glued_row_of_one_digit_a_cell_that_does_not_add_up() -> None:
+    """Seven digits for seven cells split one way whatever the sums say: the row is read as printed (the
+    document's own error, which R3.3 then reports), and it vouches for no other row's split."""
+    text = _one_line(
+        {
+            "一、本年新收政府信息公开申请数量": "100 0 0 00",  # 自然人 1, 总计 0: R3.3 fails
+            "（一）予以公开": "1000001",
+            "（七）总计": "1000001",
+        }
+    )
+    report = extract_text(text)
+    assert report.table3 is not None
+    assert [c["value"] for c in report.table3["new_received"].values()] == [1, 0, 0, 0, 0, 0, 0]
+    assert any(f.rule == "R3.3" for f in report.findings)
+    assert any(f.rule == "S2" and "one digit a cell" in f.message for f in report.findings)
+
+
+@pytest.mark.parametrize("layout", ["markdown", "tab", "pdf"])
+def test_parse_refuses_a_number_cut_at_its_point(layout: str) -> None:
+    """OCR's "302. 55" is 302.55 cut in two: never read as 55."""
+    doc = generate(23, layout, zero_rate=0.0)
+    fee = str(doc.values.get("table2.fees.amount"))
+    assert fee in doc.text
+    text = doc.text.replace(fee, "302. 55", 1)
+    report = extract_text(text)
+    assert "fees" not in (report.table2 or {})

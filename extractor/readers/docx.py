@@ -27,7 +27,7 @@ def _table(table: Table) -> str:
             text = "" if continued else " ".join(_text(p) for p in tc.p_lst)
             cells.append((text, 1, span))
         rows.append(cells)
-    return grid.render(grid.expand(rows))
+    return grid.render(grid.data_grid(rows))
 
 
 def _text(p: object) -> str:

@@ -71,6 +71,24 @@ def _span(value: object) -> int:
         return 1  # rowspan="" or junk: a single cell
 
 
+def _inline_text(node: Tag, out: list[str]) -> None:
+    """A cell's text as a browser shows it: inline elements are not whitespace (``<span>2</span><span>0</span>``
+    is 20, and ``73802895.90<span>元</span>`` one amount); blocks and line breaks are."""
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
+                out.append(str(child))
+        elif isinstance(child, Tag):
+            if child.name == "br":
+                out.append(" ")
+            elif child.name in _BLOCKS or child.name in ("table", "td", "th"):
+                out.append(" ")
+                _inline_text(child, out)
+                out.append(" ")
+            else:
+                _inline_text(child, out)
+
+
 def _table(table: Tag) -> str:
     rows = []
     for tr in table.find_all("tr"):
@@ -78,10 +96,11 @@ def _table(table: Tag) -> str:
             continue  # a nested table's rows belong to its cell
         cells = []
         for td in tr.find_all(["td", "th"], recursive=False):
-            text = td.get_text(" ")
-            cells.append((text, _span(td.get("rowspan")), _span(td.get("colspan"))))
+            parts: list[str] = []
+            _inline_text(td, parts)
+            cells.append(("".join(parts), _span(td.get("rowspan")), _span(td.get("colspan"))))
         rows.append(cells)
-    return grid.render(grid.expand(rows))
+    return grid.render(grid.data_grid(rows))
 
 
 def _walk(node: Tag, out: list[str]) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import html
 import io
+import random
 from typing import cast
 
-from .render import SyntheticDoc
+from .doc import SyntheticDoc
 
 
 def _spans(grid: list[list[str]], values_from: int) -> list[list[tuple[int, int] | None]]:
@@ -63,7 +64,61 @@ def _segments(doc: SyntheticDoc) -> list[Segment]:
     return out
 
 
-def to_html(doc: SyntheticDoc, encoding: str = "utf-8") -> bytes:
+def _word_cell(text: str, rng: random.Random) -> str:
+    """A cell as Word pastes it into a page: a paragraph of runs, numbers cut across runs ('2'+'0' is 20), a
+    unit in a run of its own, sometimes an &nbsp; run beside the number."""
+    if not text:
+        return '<p class="MsoNormal"><span>&nbsp;</span></p>'
+    unit = "元" if text.endswith("元") and text[:-1].replace(".", "", 1).isdigit() else ""
+    body = text.removesuffix(unit) if unit else text
+    runs = [body]
+    if len(body) >= 2 and body.replace(".", "", 1).lstrip("-").isdigit():
+        cut = rng.randrange(1, len(body))
+        runs = [body[:cut], body[cut:]]
+    if unit:
+        runs.append(unit)
+    if body.isdigit() and rng.random() < 0.2:
+        runs.insert(0, "&nbsp;") if rng.random() < 0.5 else runs.append("&nbsp;")
+    spans = "".join(r if r == "&nbsp;" else f"<span>{html.escape(r)}</span>" for r in runs)
+    return f'<p class="MsoNormal">{spans}<span></span></p>'
+
+
+def _offset_spans(grid: list[list[str]], spans: list[list[tuple[int, int] | None]], first: int) -> None:
+    """Table 3 as Word draws it on real pages: 自然人 over two grid columns, an empty spacer cell under it, and
+    the 商业企业 cell of every row below spanning two grid columns, so header and data grids differ."""
+    for r, row in enumerate(grid):
+        for c in (first, first + 1) if r == 1 else (first + 1,):
+            span = spans[r][c] if c < len(row) else None
+            if span is not None:
+                spans[r][c] = (span[0], span[1] + 1)
+                break
+
+
+def _html_table(grid: list[list[str]], word: bool, rng: random.Random) -> str:
+    first = _label_columns(grid)
+    spans = _spans(grid, first)
+    offset = word and "勾稽" in grid[0][0]
+    if offset:
+        _offset_spans(grid, spans, first)
+    rows = []
+    for r, row in enumerate(grid):
+        cells = []
+        for c, text in enumerate(row):
+            span = spans[r][c]
+            if span is None:
+                continue
+            attrs = (f' rowspan="{span[0]}"' if span[0] > 1 else "") + (f' colspan="{span[1]}"' if span[1] > 1 else "")
+            content = _word_cell(text, rng) if word else html.escape(text) or "&nbsp;"
+            cells.append(f'<td valign="center"{attrs}>{content}</td>' if word else f"<td{attrs}>{content}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return '<table border="1">' + "\n".join(rows) + "</table>"
+
+
+def to_html(doc: SyntheticDoc, encoding: str = "utf-8", word: bool | None = None) -> bytes:
+    """The report as a saved page. ``word`` (default: every other seed) writes its tables as Word pastes
+    them into government sites: numbers split across inline runs and table 3 on an offset grid."""
+    word = doc.seed % 2 == 1 if word is None else word
+    rng = random.Random(doc.seed)
     parts = [
         f'<html><head><meta charset="{encoding}"><title>{html.escape(doc.organ)}</title></head><body>',
         '<div class="nav"><a href="/">首页</a> | <a href="/gk">政务公开</a></div>',
@@ -72,22 +127,8 @@ def to_html(doc: SyntheticDoc, encoding: str = "utf-8") -> bytes:
     for kind, item in _segments(doc):
         if kind == "p":
             parts.append(f"<p>{html.escape(str(item).lstrip('#').strip())}</p>")
-            continue
-        grid = cast(list[list[str]], item)
-        spans = _spans(grid, _label_columns(grid))
-        parts.append('<table border="1">')
-        for r, row in enumerate(grid):
-            cells = []
-            for c, text in enumerate(row):
-                span = spans[r][c]
-                if span is None:
-                    continue
-                attrs = (f' rowspan="{span[0]}"' if span[0] > 1 else "") + (
-                    f' colspan="{span[1]}"' if span[1] > 1 else ""
-                )
-                cells.append(f"<td{attrs}>{html.escape(text) or '&nbsp;'}</td>")
-            parts.append("<tr>" + "".join(cells) + "</tr>")
-        parts.append("</table>")
+        else:
+            parts.append(_html_table(cast(list[list[str]], item), word, rng))
     parts.append('</div><div class="footer">版权所有 网站标识码</div></body></html>')
     return "\n".join(parts).encode(encoding)
 

@@ -11,8 +11,8 @@ import io
 import random
 import time
 
+from .doc import SyntheticDoc
 from .files import to_pdf
-from .render import SyntheticDoc
 
 # The fixed metadata date keeps the bytes (and so the sha256 the OCR cache is keyed by) reproducible.
 _EPOCH = time.gmtime(0)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from ..spec import TABLE3_COLUMNS, TABLE3_RESULT_ROWS
 from ..types import Format, Number, Table
-from .render import SyntheticDoc, render_report
+from .doc import SyntheticDoc
+from .render import render_report
 from .values import TableValues, draw_values, row_totals
 
 _APPLICANTS = TABLE3_COLUMNS[:6]

@@ -64,10 +64,15 @@ def row_totals(t3: Table[Number | None], subtotal: bool) -> None:
 
 
 def draw_table3(rng: random.Random, fmt: Format, subtotal: bool, zero_rate: float) -> Table[Number | None]:
+    """Table 3 satisfying R3.1-R3.3. A 2019 table prints its one (六)其他处理 row all blank in about a third of
+    real reports: so here too (the row then counts nothing)."""
     applicants = TABLE3_COLUMNS[:6]
     t3: Table[Number | None] = {row: {} for row in TABLE3_ROWS[fmt]}
+    blank_other = fmt == "2019" and rng.random() < 0.3
     for col in applicants:
         results = {row: _count(rng, zero_rate, 12) for row in TABLE3_RESULT_ROWS[fmt]}
+        if blank_other:
+            results["other_handling"] = 0
         total = sum(results.values())
         forward = _count(rng, 0.5, 6)
         carried_over = rng.randint(0, min(total + forward, 8))
@@ -79,6 +84,8 @@ def draw_table3(rng: random.Random, fmt: Format, subtotal: bool, zero_rate: floa
         t3["new_received"][col] = total + forward - carried_over
     row_totals(t3, subtotal)
     order = TABLE3_COLUMNS_WITH_SUBTOTAL if subtotal else TABLE3_COLUMNS
+    if blank_other:
+        t3["other_handling"] = dict.fromkeys(order)
     return {row: {c: cols[c] for c in order} for row, cols in t3.items()}
 
 
@@ -105,7 +112,22 @@ def draw_table2(rng: random.Random, fmt: Format, zero_rate: float) -> Table[Numb
             else:
                 vals[col] = _count(rng, zero_rate, 60)
         t2[row] = vals
+    for vals in t2.values():  # what a real table cannot print: more issued and kept than are in force
+        if "in_force" in vals:
+            vals["in_force"] = max(int(vals["in_force"] or 0), int(vals["issued"] or 0) - int(vals["repealed"] or 0))
+        if "total_published" in vals:
+            vals["total_published"] = max(int(vals["total_published"] or 0), int(vals["published"] or 0))
     return t2
+
+
+def blank_zero_rows(tv: TableValues, rng: random.Random) -> None:
+    """Rows that count nothing printed blank instead of zeros, half of them: how crawled reports show blanks
+    (a row's label alone), the identities still holding."""
+    for table in (tv.table2, tv.table3, tv.table4):
+        for cols in table.values():
+            if all(v == 0 for v in cols.values()) and rng.random() < 0.5:
+                for col in cols:
+                    cols[col] = None
 
 
 def draw_values(

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from .tokens import Group
+from .grouping import Group
 
 _ENUMERATOR = re.compile(r"^(?:[(（]?[一二三四五六七八九十]{1,2}[)）、.]|[(（]?\d{1,2}[)）、.]?)+")
 _PUNCT = re.compile(r"[\s,.:;、，。：；()（）\"“”'‘’《》〈〉【】\[\]]")
@@ -61,6 +61,10 @@ class RowMatcher:
             return None
         best = self.closest(text, self._choices, FUZZY_CUTOFF)
         return (best, "fuzzy") if best else None
+
+    def keys_in(self, text: str) -> set[str]:
+        """Every row whose keyword appears in ``text`` (label text with spaces removed)."""
+        return {m.lastgroup for m in self._regex.finditer(text) if m.lastgroup}
 
     def between(self, group: Group, candidates: list[str]) -> str | None:
         """The best of the rows the table's order leaves for this position (OCR-damaged labels)."""
