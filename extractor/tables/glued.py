@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 
 from .tokens import VALUE, Token, parse_value
 
@@ -23,6 +24,13 @@ Number = int | float | None
 RowIdentity = Callable[[tuple[str, ...], list[Number]], bool]
 
 
+def _unit(text: str) -> str:
+    """The unit ``text`` ends with, or ""; every unit ends in a non-digit, so a digit at the end rules them out."""
+    if not text or text[-1].isdigit():
+        return ""
+    return next((u for u in _UNITS if text.endswith(u)), "")
+
+
 def _parts(text: str, k: int) -> Iterator[list[str]]:
     """``text`` cut into k numbers, none with a leading zero; a decimal stays one number, a unit goes with the
     last."""
@@ -30,7 +38,7 @@ def _parts(text: str, k: int) -> Iterator[list[str]]:
         if _cell_ok(text):
             yield [text]
         return
-    unit = next((u for u in _UNITS if text.endswith(u)), "")
+    unit = _unit(text)
     body = text.removesuffix(unit) if unit else text
     if not body.lstrip("+-").isdigit():
         return  # a decimal is never split
@@ -47,9 +55,11 @@ def _parts(text: str, k: int) -> Iterator[list[str]]:
             yield [head, *rest]
 
 
+@lru_cache(maxsize=65536)
 def _cell_ok(text: str) -> bool:
+    """A cell's text: not empty, no leading zero (cached: the same digit strings are tried again and again)."""
     digits = text.lstrip("+-")
-    unit = next((u for u in _UNITS if digits.endswith(u)), "")
+    unit = _unit(digits)
     digits = digits.removesuffix(unit) if unit else digits
     return bool(digits) and (digits[0] != "0" or len(digits) == 1 or digits[1] == ".")
 
@@ -62,7 +72,10 @@ def _splits(texts: Sequence[str], n: int) -> Iterator[list[str]]:
         return
     first, rest = texts[0], texts[1:]
     most = min(len(first.lstrip("+-")), n - len(rest))
-    for k in range(1, most + 1):
+    # A run gives at most one cell per character, so the first must give enough for the rest to reach n: the
+    # counts below that yield nothing, and trying them cost most of the time on real crawler text.
+    least = max(1, n - sum(len(t.lstrip("+-")) for t in rest))
+    for k in range(least, most + 1):
         for head in _parts(first, k):
             for tail in _splits(rest, n - k):
                 yield [*head, *tail]
