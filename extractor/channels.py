@@ -92,6 +92,7 @@ _LEAD = re.compile(
 _JOIN = re.compile(r"以及|和|与")  # joins two channels inside any item of a list (及 only in its last)
 _LAST_JOIN = re.compile(r"以及|和|及|与")
 _TITLE = re.compile(r"《[^》\n]{0,60}》")
+_ENUM_COMMA = re.compile("、")
 # The report's own channel, in the sentence that says where the report is published: "本报告的电子版可在X门户网站
 # （www…）下载", "报告全文通过X对外公布", "X上可下载本年度报告的电子版".
 _OWN_COPY = re.compile(r"电子版|报告全文|本报告可?(?:在|通过)")
@@ -203,7 +204,7 @@ def _split_list(norm: str, start: int, end: int) -> tuple[list[tuple[int, int]],
     if closed:
         end = start + stop
         text = text[:stop]
-    cuts = [start - 1, *(start + i for i, ch in enumerate(text) if ch == "、"), end]
+    cuts = [start - 1, *(start + m.start() for m in _ENUM_COMMA.finditer(text)), end]
     pieces = [(cuts[i] + 1, cuts[i + 1]) for i in range(len(cuts) - 1)]
     lead = _LEAD.match(norm, pieces[0][0], pieces[0][1])
     if lead is not None and lead.end() < pieces[0][1]:
@@ -253,7 +254,7 @@ def _owner_start(norm: str, region_start: int, s: int) -> int:
             continue
         if not _OWNER_BODY.fullmatch(norm, p, s):
             continue
-        if p == region_start or any(norm.endswith(w, region_start, p) for w in _OWNER_AFTER):
+        if p == region_start or norm.endswith(_OWNER_AFTER, region_start, p):
             start = p
     return start
 

@@ -21,6 +21,7 @@ _MAX_DIGITS = 7  # no count in these tables has more digits
 _UNITS = ("万元", "元", "件", "笔", "个", "项", "条", "次")
 
 Number = int | float | None
+_new = tuple.__new__
 RowIdentity = Callable[[tuple[str, ...], list[Number]], bool]
 
 
@@ -135,7 +136,7 @@ def _tokens(runs: list[Token], parts: list[str]) -> list[Token]:
         used = 0
         while used < len(run.text):
             part = parts[i]
-            out.append(run._replace(text=part, start=pos, end=pos + len(part)))
+            out.append(_new(Token, (run.kind, part, pos, pos + len(part), run.line, run.delimited)))
             pos += len(part)
             used += len(part)
             i += 1
