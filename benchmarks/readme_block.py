@@ -1,8 +1,8 @@
 """A benchmark's figures in README.md, written by the benchmark itself between two markers, never by hand.
 
-    <!-- bench:NAME -->
-    ... what the benchmark printed, with the command, the date and the load average ...
-    <!-- /bench:NAME -->
+<!-- bench:NAME -->
+... what the benchmark printed, with the command, the date and the load average ...
+<!-- /bench:NAME -->
 """
 
 from __future__ import annotations
