@@ -98,7 +98,7 @@ def _r33(cols: tuple[str, ...], values: list[int | float | None]) -> bool:
     if where is None:
         where = _R33_AT[cols] = _r33_positions(cols)
     person, orgs_at, subtotal, total = where
-    orgs = 0
+    orgs: int | float = 0
     for i in orgs_at:
         orgs += values[i] or 0
     if subtotal is not None and values[subtotal] != orgs:
