@@ -91,7 +91,7 @@ def test_read_pdf_drops_running_headers_and_page_numbers_and_records_pages(tmp_p
     assert isinstance(report, Report) and report.source.pages == list(document.pages)
 
 
-@pytest.mark.parametrize("layout", ["tab", "tab_merged", "pipe", "cells", "crawler"])
+@pytest.mark.parametrize("layout", ["tab_merged", "cells"])
 def test_read_pdf_with_pdfium_objects_gives_the_text_pdfplumber_gives(layout: str) -> None:
     """The fast path (PDFium's characters and paths, pdfplumber's table finder and layout) reads a page as
     pdfplumber on pdfminer does: the same text, the same page spans."""
