@@ -276,3 +276,9 @@ def test_extract_platforms_reads_the_forms_of_publishing_in_section_two() -> Non
     report = extract_text(text[:at] + forms + text[at:])
     names = [p.name for p in report.platforms]
     assert "示例县人民政府门户网站" in names and "政务公开栏" in names
+
+
+def test_extract_platforms_reads_a_heading_and_its_body_as_one_channel() -> None:
+    """A numbered heading naming a channel and the channel its body's first clause names are one."""
+    sentence = "1.开设信息公开栏 在局办公楼一楼电子显示屏，集中公开财政数据。2.政务微博 发布工作动态。"
+    assert _platforms(sentence) == [("信息公开栏", "bulletin_board"), ("政务微博", "new_media")]
