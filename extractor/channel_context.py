@@ -12,7 +12,7 @@ _ANSWERS = re.compile(r"解答|答复|答疑|回应|回复")
 _INTAKE = re.compile(r"诉求|投诉|信访|举报")
 _PUBLISHES = re.compile(r"公开|发布|公示|公布|解读|查阅|推送|刊登|解答|答复|回应")
 # The reading points of the archive and library ("区档案局、图书馆的便民查阅点", "“两馆”(档案馆、图书馆)政府信息
-# 查阅点") are those halls, not another platform.
+# 查阅点", "做好查阅场所的建设,并向区档案馆、图书馆移送") are those halls, not another platform.
 _OF_HALLS = re.compile(r"馆|档案局")
 _COLUMN = re.compile(r"(?<=》)(?:系列)?(?:专栏|栏目)")
 _ACCOUNT_NAME = re.compile(r"[“\"(](?!以下)[^”\"()\n,。;、]{2,20}[”\")]")
@@ -38,7 +38,7 @@ def serves_public(norm: str, f: Found, region_start: int) -> bool:
     a reading point is its archive's and library's, a 《title》 before 专栏 is a column."""
     if f.kind == "hotline":
         return _ANSWERS.search(norm, f.end, _clause_end(norm, f.end, "。\n")) is not None
-    if f.kind == "service_hall" and _OF_HALLS.search(norm, max(region_start, f.start - 12), f.start):
+    if f.kind == "service_hall" and "查阅" in norm[f.start : f.end] and _of_halls(norm, f, region_start):
         return False
     if _COLUMN.match(norm, f.end):
         return False  # 《快检天天报》系列专栏: an account's column
@@ -46,6 +46,11 @@ def serves_public(norm: str, f: Found, region_start: int) -> bool:
     if _CLOSED.search(norm, start, end):
         return False  # "对长期未更新的公众号…进行了注销": closed, no longer a channel
     return _INTAKE.search(norm, start, end) is None or _PUBLISHES.search(norm, start, end) is not None
+
+
+def _of_halls(norm: str, f: Found, region_start: int) -> bool:
+    end = min(f.end + 24, _clause_end(norm, f.end, "。\n"))
+    return _OF_HALLS.search(norm, max(region_start, f.start - 12), end) is not None
 
 
 def sentence(norm: str, pos: int) -> tuple[int, int]:

@@ -31,6 +31,8 @@ _DEPARTMENT = re.compile(r"局|委员会|中心|办公室|(?<!政)府办|院|所
 # report's own copy names: a site named after it is that portal).
 _PLACE_SITE = re.compile(r"[“\"]?(?:中国)?·?(?P<place>[\u4e00-\u9fff]{2,6}?)[”\"]?(?:网站?)?[”\"]?")
 # What a portal's owner is called besides its place: "平潭综合实验区党工委管委会" owns "实验区政府门户网站".
+_LEVEL = re.compile(r"[省市县区镇乡]")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _OWNER_WORDS = re.compile(r"[“”\"·\s]|中国|人民|政府|党工委|管委会|门户|信息公开|政务")
 
 
@@ -70,16 +72,52 @@ def merge_portals(norm: str, found: list[Found], own: tuple[int, int] | None) ->
     # the own copy's portal, else the first named with its owner ("示例县人民政府门户网站", not "门户网站")
     owned = [f for f in portals if _owner(_name(norm, f))] or portals
     keep = own_found if own_found in portals else min(owned, key=lambda f: f.start)
-    home = _OWNER_WORDS.sub("", _name(norm, keep)) + _title(norm)
-    same = [f for f in portals if f is not keep and _owner(_name(norm, f)) in home]
+    title = _title(norm)
+    kept = _owner(_name(norm, keep))
+    same = [f for f in portals if f is not keep and _same_government(_owner(_name(norm, f)), kept, title)]
     return [f for f in found if f not in same]
 
 
+def _same_government(owner: str, kept: str, title: str) -> bool:
+    """Whether a portal owned by ``owner`` is the kept portal: no owner, a part of the kept one's
+    ("实验区" of "平潭综合实验区"), or both the body's own by the report's title, by its place ("平潭") or its
+    level ("区政府门户网站" in a 区's or a 区 department's report, not in a 镇's)."""
+    if not owner or owner in kept:
+        return True
+    return _of_body(owner, title) and (not kept or _of_body(kept, title))
+
+
+def _of_body(owner: str, title: str) -> bool:
+    if len(owner) == 1:  # a level: the body's when it is the title's last level ("示例县城关镇…": 镇)
+        levels = _LEVEL.findall(title)
+        return bool(levels) and levels[-1] == owner
+    return owner in title
+
+
 def _title(norm: str) -> str:
-    """The report's title, which names its body ("平潭综合实验区2018年度…报告"): a portal owned by the title's
-    place or level ("区政府门户网站") is the body's own."""
+    """The report's title up to its year, which names its body ("平潭综合实验区2018年度…报告")."""
     end = norm.find("报告", 0, 300)
-    return norm[:end] if end >= 0 else ""
+    title = norm[:end] if end >= 0 else ""
+    year = _YEAR.search(title)
+    return title[: year.start()] if year is not None else title
+
+
+# A channel's former name in brackets after it: "福建政务服务网(原省网上办事大厅)".
+_FORMERLY = re.compile(r"\s*\(原([^()\n]{2,24})\)")
+
+
+def merge_renamed(norm: str, found: list[Found]) -> list[Found]:
+    """A channel named with its former name ("X(原Y)") is the channel the report named Y: kept once, under
+    the name the report used first."""
+    drop: set[Found] = set()
+    for i, f in enumerate(found):
+        m = _FORMERLY.match(norm, f.end)
+        if m is None:
+            continue
+        old = next((j for j, g in enumerate(found) if j != i and _name(norm, g) in m.group(1)), None)
+        if old is not None:
+            drop.add(found[max(i, old)])
+    return [f for f in found if f not in drop]
 
 
 # --- halls and papers -------------------------------------------------------------------------------

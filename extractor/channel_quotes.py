@@ -12,12 +12,14 @@ from .types import PlatformKind
 
 # A quoted account or site name: “平潭发布”公众号 (quotes kept: the suffix names the kind), “沁水县人民政府网”.
 _QUOTED = re.compile(
-    r"[“\"](?P<name>[^”\"\n]{2,20}?)[”\"](?P<suffix>(?:官方)?微信公众号|公众号|(?:官方)?(?:新浪)?微博(?:账号)?|抖音号|头条号|"
+    r"[“\"](?P<name>[^”\"\n]{2,20}?)[”\"](?P<suffix>(?:官方|政务)?微信公众号|公众号|(?:官方|政务)?(?:新浪)?微博(?:账号)?|"
+    r"政务微信|抖音号|头条号|广播|电台|"
     r"视频号|小程序|客户端|APP|平台|政府门户网站|门户网站|网站)?"
 )
 _QUOTED_KIND: tuple[tuple[str, PlatformKind], ...] = (
     ("公众号", "new_media"),
     ("微博", "new_media"),
+    ("微信", "new_media"),
     ("号", "new_media"),
     ("客户端", "new_media"),
     ("程序", "new_media"),
@@ -25,6 +27,8 @@ _QUOTED_KIND: tuple[tuple[str, PlatformKind], ...] = (
     ("网站", "website"),
     ("网", "website"),
     ("平台", "website"),
+    ("广播", "other"),
+    ("电台", "other"),
 )
 _SOCIAL = re.compile(r"微|一端")
 # A sentence about a body's new media as a whole: quoted names in it closed by 等 are its accounts (in a

@@ -17,7 +17,14 @@ import re
 from itertools import pairwise
 
 from .channel_context import serves_public, with_account_name
-from .channel_entries import Found, is_umbrella, merge_halls_and_papers, merge_portals, resolve_new_media
+from .channel_entries import (
+    Found,
+    is_umbrella,
+    merge_halls_and_papers,
+    merge_portals,
+    merge_renamed,
+    resolve_new_media,
+)
 from .channel_quotes import quoted as quoted_names
 from .channel_words import PLATFORM, channel_words, kind_of
 from .ingest import Document
@@ -34,6 +41,8 @@ _GENERIC = {
 }  # a channel only when owned or listed
 _NAMED_AFTER = re.compile(r"[”\"]?\s*\([^()]{2,20}、")
 _COUNT = re.compile(r"\s*\d+\s*(?:条|篇|期|场|次|个)")
+_ITEMS = re.compile(r"\s*\d+\s*(?:条|篇)")  # how many pieces of information (政务公开栏120个 counts boards)
+_PAIR_LEN = 8  # the longest item that is two media words back to back ("广播电视台" is one)
 _LONG_ITEM = 16  # longer list items are clauses ("区领导亲自组织或参与…新闻发布会")
 # A list of channels: items joined by 、 (the last maybe by 和/及/与), closed by 等 or the end of the clause.
 _CLAUSE = re.compile(r"[^,。;:\n()“”]+")  # a clause; one holding 、 is a list
@@ -53,41 +62,19 @@ _OWN_VERB = re.compile(r"公布|下载|查阅|发布|获取|公开")
 # 政府网站).
 _OWNER_BODY = re.compile(
     r"(?:[\u4e00-\u9fff]{0,8}?(?:省|市|县|区|镇|乡|街道|村|实验区)(?:党工委)?(?:管委会)?)?"
-    r"(?:及各(?:村|社区|镇|乡))?(?:\(居\))?(?:人民)?(?:政府)?"
+    r"(?:及各(?:村|社区|镇|乡))?(?:\((?:居|社区)\))?(?:人民)?(?:政府)?"
     # an organ of a level of government, as reports shorten them: "省国资委", "市财政局"
     r"|(?:省|市|县|区)[\u4e00-\u9fff]{1,4}?(?:委|局|厅)"
 )
-_OWNER_AFTER = (
-    "被",
-    "通过",
-    "发挥",
-    "运用",
-    "设立",
-    "开设",
-    "设置",
-    "依托",
-    "利用",
-    "借助",
-    "登录",
-    "在",
-    "和",
-    "与",
-    "及",
-    "将",
-    "对",
-    "向",
-    "、",
-    ",",
-    "。",
-    ":",
-    ";",
-)
+# What may come right before an owner: a preposition or verb of publishing, a conjunction, a delimiter.
+_OWNER_AFTER_CHARS = frozenset("被在和与及将对向、,。:;\n")
+_OWNER_AFTER_WORDS = frozenset({"通过", "发挥", "运用", "设立", "开设", "设置", "依托", "利用", "借助", "登录"})
 _NOT_AN_OWNER = set(
     "加强提升维护切推进做开优规完建改落抓深拓充积注新一二三四五六对全各本我其该此将把向从为以由等的了是"
 )
 # Words no body's name holds: "截至目前我区政府网站", "尤其是充分发挥区政府门户网站" name 政府网站.
 _NOT_A_PLACE = re.compile(
-    r"我|是|发挥|推进|统筹|加大|截至|目前|充分|亲自|组织|参与|持续|不断|进一步|积极|大力|在|并|通过|依托|利用|借助|登录"
+    r"我|是|发挥|推进|统筹|加大|截至|目前|充分|亲自|组织|参与|持续|不断|进一步|积极|大力|在|并|通过|依托|利用|借助|登录|向"
 )
 _EACH = re.compile(r"各(?:村|社区|镇|乡)")  # 各村(居)信息公告栏: the boards of every village
 _NOT_A_NAME = re.compile(_NOT_A_PLACE.pattern + r"|对|加强|加大")
@@ -109,11 +96,12 @@ def _list_items(
     found: list[Found] = []
     seen: list[tuple[int, int]] = []
     for m in _CLAUSE.finditer(norm, start, end):
-        listed = "、" in m.group()
-        if not listed and _JOIN.search(m.group()) is None:
+        text = m.group()
+        listed = "、" in text
+        if not listed and "和" not in text and "与" not in text and "及" not in text:
             continue  # no 、 and no 和: not a list (the common case, checked cheaply)
         word = PLATFORM.search(norm, m.start(), m.end())
-        if word is None and "报" not in m.group():
+        if word is None and "报" not in text:
             continue  # no channel word at all: not a list of channels
         if any(ts <= m.start() < te for ts, te in titles):
             continue
@@ -126,7 +114,7 @@ def _list_items(
         channels = [(s, e) for s, e in items if e > s]
         if len(channels) * 3 < len(pieces) * 2:
             continue  # mostly not channels: ways of explaining a policy, say, not of publishing
-        seen.append((m.start(), m.end()))
+        seen.append((m.start(), max(e for _, e in channels)))  # what trails the last item stands alone
         for s, e in channels:
             if _FAULT.search(norm, s, e):
                 continue  # "运维不及时的政府网站": a fault found, not a channel the report uses
@@ -179,6 +167,8 @@ def _split_list(norm: str, start: int, end: int) -> tuple[list[tuple[int, int]],
 def _media_pair(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """An item of two media words back to back ("电视广播": television and radio) as two items; a compound
     that names one thing ("广播电视", "广播电视台") is one channel word."""
+    if end - start > _PAIR_LEN:
+        return [(start, end)]
     words = channel_words(norm, start, end)
     if len(words) == 2 and words[0][1] == words[1][0] and words[1][1] == end and words[0][2] == words[1][2] == "other":
         return [(start, words[0][1]), (words[1][0], end)]
@@ -187,7 +177,8 @@ def _media_pair(norm: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _item_span(norm: str, start: int, end: int, tail: bool) -> tuple[int, int]:
     """An item as printed, up to the end of its last channel word; (start, start) when it is no channel item:
-    no channel word, or words after it (only the list's last item, with no 等, may trail a verb)."""
+    no channel word, or words after it (only the list's last item, with no 等, may trail a verb: it ends with
+    its first channel words)."""
     found = channel_words(norm, start, end)
     while start < end and norm[start] in " \t":
         start += 1
@@ -196,9 +187,17 @@ def _item_span(norm: str, start: int, end: int, tail: bool) -> tuple[int, int]:
         start = verb.end()
     if not found:
         return start, start
+    if tail:  # up to its first channel words: "各街道便民服务中心设立政务公开专区" ends at 便民服务中心
+        last = found[0][1]
+        for s, e, _ in found[1:]:
+            if s != last:
+                break
+            last = e
+        return start, last
     last = found[-1][1]
     after = _COUNT.match(norm, last, end)  # "新闻发布会8场": how many, not what else
-    if not tail and norm[after.end() if after else last : end].strip(' \t”"'):
+    rest = norm[after.end() if after else last : end].strip(' \t”"')
+    if rest and not rest.startswith("等"):  # "电视、广播、报纸等传统媒体和微信、微博": a list ends at 等
         return start, start
     return start, last
 
@@ -213,7 +212,11 @@ def _owner_start(norm: str, region_start: int, s: int) -> int:
             continue
         if not _OWNER_BODY.fullmatch(norm, p, s):
             continue
-        if p == region_start or any(norm.endswith(w, region_start, p) for w in _OWNER_AFTER):
+        if (
+            p == region_start
+            or norm[p - 1] in _OWNER_AFTER_CHARS
+            or norm[max(region_start, p - 2) : p] in _OWNER_AFTER_WORDS
+        ):
             start = p
     return start
 
@@ -231,7 +234,7 @@ def _standalone(norm: str, start: int, end: int, taken: list[tuple[int, int]]) -
             continue
         if norm[s - 1 : s].isspace() and norm[last : last + 1].isspace():
             continue  # a word standing between spaces: a page's share buttons ("微信 微博 QQ空间"), not prose
-        if kind in _OWNED_KINDS or norm[last - 1] == "馆":  # 区档案馆, 县图书馆 are owned too
+        if kind in _OWNED_KINDS or norm[last - 1] in "馆心":  # 区档案馆, 县图书馆, 县融媒体中心 are owned too
             s = _owner_start(norm, start, s)
         if s == first and norm[first:last] in _GENERIC:
             continue
@@ -259,7 +262,8 @@ def extract_platforms(doc: Document, regions: list[tuple[int, int]]) -> list[Pla
             if key not in chosen or f.end - f.start > chosen[key].end - chosen[key].start:
                 chosen[key] = f
     found = sorted(chosen.values(), key=lambda f: first[_SAME_PLATFORM.sub("", doc.text[f.start : f.end])])
-    found = merge_halls_and_papers(norm, resolve_new_media(norm, merge_portals(norm, found, own)))
+    found = merge_renamed(norm, merge_portals(norm, found, own))
+    found = merge_halls_and_papers(norm, resolve_new_media(norm, found))
     return [Platform(name=doc.text[f.start : f.end], kind=f.kind, span=(f.start, f.end)) for f in found]
 
 
@@ -293,7 +297,7 @@ def _found(norm: str, start: int, end: int) -> list[Found]:
         for f, name in zip(found, named, strict=True)
         if not (name in _BARE and any(name in other and name != other and not is_umbrella(other) for other in named))
         and not _NAMED_AFTER.match(norm, f.end)  # “两馆”(档案馆、图书馆): its items are the platforms
-        and not (f.kind == "bulletin_board" and _COUNT.match(norm, f.end))  # 公示公告栏76条: a site's column
+        and not (f.kind == "bulletin_board" and _ITEMS.match(norm, f.end))  # 公示公告栏76条: a site's column
         and serves_public(norm, f, start)
     ]
 

@@ -207,8 +207,8 @@ def test_extract_platforms_names_new_media_once(sentence: str, expected: list[tu
             [("“信用示例”", "website"), ("“信用某省”平台", "website")],
         ),
         (  # a quoted name ending in a channel word; a channel word quoted as a term keeps its quotes
-            "事项全部入驻“某省网上办事大厅”，按月做好“两馆”送达工作。",
-            [("某省网上办事大厅", "website"), ("“两馆”", "other")],
+            "事项全部入驻“某省网上办事大厅”，按月做好“两馆”送达工作，通过“某镇之声”广播播报政策。",
+            [("某省网上办事大厅", "website"), ("“两馆”", "other"), ("“某镇之声”广播", "other")],
         ),
         (  # press events and media, the verb before an item left out
             "全年召开了新闻发布会6场、政策吹风会2场，开展局长微访谈、做客电台等活动3次。",
@@ -230,6 +230,43 @@ def test_extract_platforms_names_new_media_once(sentence: str, expected: list[tu
             "定期向县档案馆和图书馆报送文件，两馆的政府信息查阅点方便群众查阅。",
             [("县档案馆", "other"), ("图书馆", "other"), ("两馆", "other")],
         ),
+        (  # another body's reading point is one
+            "做好信息公开查阅场所的建设，并向市档案馆移送文件。在镇便民服务中心设置政府信息公开查阅点。",
+            [("市档案馆", "other"), ("镇便民服务中心", "service_hall"), ("政府信息公开查阅点", "service_hall")],
+        ),
+        (  # the last item of a list ends with its first channel words; what follows it stands alone
+            "在区政务服务中心、各街道便民服务中心设立政务公开专区。",
+            [
+                ("区政务服务中心", "service_hall"),
+                ("各街道便民服务中心", "service_hall"),
+                ("政务公开专区", "service_hall"),
+            ],
+        ),
+        (
+            "通过政府网站、政务微博、政务微信、今日头条号等平台发布信息。",
+            [
+                ("政府网站", "website"),
+                ("政务微博", "new_media"),
+                ("政务微信", "new_media"),
+                ("今日头条号", "new_media"),
+            ],
+        ),
+        (  # a list ends at 等 even when another follows in the same clause
+            "积极利用电视、广播、报纸等传统媒体和微博等新媒体开展政策宣传。",
+            [("电视", "other"), ("广播", "other"), ("报纸", "other"), ("微博", "new_media")],
+        ),
+        (  # a county's media centre and the village loudspeakers; a quoted Weibo account
+            "在县融媒体中心、村大喇叭播发政策，“某区发布”政务微博同步推送。",
+            [("县融媒体中心", "other"), ("村大喇叭", "other"), ("“某区发布”政务微博", "new_media")],
+        ),
+        (  # a channel with its former name is the channel named before
+            "在网上办事大厅公开办事指南。与省政务服务网（原网上办事大厅）实现数据同源。",
+            [("网上办事大厅", "website")],
+        ),
+        (  # an owner opening the line; boards counted are boards (a count of 条 is a site's column's items)
+            "市政府门户网站发布信息8000余条，抖音号“某市发布”发布短视频200条，设立政务公开栏120个。",
+            [("市政府门户网站", "website"), ("抖音号“某市发布”", "new_media"), ("政务公开栏", "bulletin_board")],
+        ),
     ],
     ids=[
         "one-hall-and-paper",
@@ -241,6 +278,13 @@ def test_extract_platforms_names_new_media_once(sentence: str, expected: list[tu
         "yiji",
         "he-pair",
         "halls",
+        "reading-points",
+        "tail-item",
+        "kinds-of-account",
+        "two-lists",
+        "media-centre",
+        "former-name",
+        "line-start-and-counts",
     ],
 )
 def test_extract_platforms_reads_how_reports_name_channels(sentence: str, expected: list[tuple[str, str]]) -> None:
@@ -282,3 +326,10 @@ def test_extract_platforms_reads_a_heading_and_its_body_as_one_channel() -> None
     """A numbered heading naming a channel and the channel its body's first clause names are one."""
     sentence = "1.开设信息公开栏 在局办公楼一楼电子显示屏，集中公开财政数据。2.政务微博 发布工作动态。"
     assert _platforms(sentence) == [("信息公开栏", "bulletin_board"), ("政务微博", "new_media")]
+
+
+def test_extract_platforms_tells_the_bodys_portal_from_its_countys() -> None:
+    """In a town's report (示例县城关镇), the county's portal and the town's site are two; a bare 政府网站 is one
+    of them, not a third."""
+    sentence = "通过县政府门户网站公开信息，在镇政府网站开设专栏，政府网站全年发布信息100条。"
+    assert _platforms(sentence) == [("县政府门户网站", "website"), ("镇政府网站", "website")]
