@@ -98,11 +98,23 @@ def extract_overview(doc: Document, sec: Section | None) -> Overview:
     return Overview(**found)
 
 
-def channels_region(doc: Document, sections: dict[str, Section], year: int | None) -> tuple[int, int] | None:
-    """Where a report names its publishing channels: the overview's text after its heading; in a report of
-    the format used before 2019 (other sections, no standard tables), everything up to its problems."""
+# A sub-item of section 二 on how information is published ("（三）主动公开政府信息的主要形式"), kept by reports
+# that follow the old format's outline inside the new one.
+_FORMS_HEADING = re.compile(r"[(]([一二三四五六七八九十])[)][^\n。(]{0,16}(?:形式|渠道|载体)")
+
+
+def channels_region(doc: Document, sections: dict[str, Section], year: int | None) -> list[tuple[int, int]]:
+    """Where a report names its publishing channels: the overview's text after its heading, and a sub-item of
+    section 二 on the forms of publishing; in a report of the format used before 2019 (other sections, no
+    standard tables), everything up to its problems."""
     sec = sections.get("overview")
     if old_format(doc, year):
         problems = sections.get("problems_and_improvements")
-        return (sec.body_start if sec else 0, problems.start if problems else len(doc.norm))
-    return None if sec is None else (sec.body_start, sec.end)
+        return [(sec.body_start if sec else 0, problems.start if problems else len(doc.norm))]
+    regions = [] if sec is None else [(sec.body_start, sec.end)]
+    table2 = sections.get("table2")
+    if table2 is not None:
+        forms = _FORMS_HEADING.search(doc.norm, table2.body_start, table2.end)
+        if forms is not None:
+            regions.append((forms.end(), table2.end))
+    return regions

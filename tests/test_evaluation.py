@@ -13,7 +13,7 @@ from extractor.errors import UsageError
 from extractor.evaluation.compare import Tolerances, compare
 from extractor.evaluation.evaluators import DEFAULT_EVALUATORS, Case, Context, TableCells
 from extractor.evaluation.gold import Gold, check_gold, load_gold
-from extractor.evaluation.matching import match
+from extractor.evaluation.matching import NAME_THRESHOLD, match
 from extractor.evaluation.runner import GOLD_SETS, EvalReport, gold_cases, rules_backend, run, synthetic_cases
 from extractor.ingest import Document
 from extractor.readers import read
@@ -140,6 +140,14 @@ def test_table_cells_for_a_report_without_standard_tables_counts_any_number_as_w
     empty = report.model_copy(update={"table2": None, "table3": None, "table4": None})
     right = TableCells().evaluate(Context(pre2019, empty, ""))
     assert "cells" not in right and right["wrong_values"].value == 0  # nothing to score: not a free 1.0
+
+
+def test_match_accepts_any_name_a_gold_platform_goes_by() -> None:
+    gold = ["平潭综合实验区党工委管委会门户网站", "政务新媒体"]
+    assert match(["门户网站"], gold, NAME_THRESHOLD).pairs == []  # another name of the portal: no match
+    aliased = match(["门户网站", "门户网站"], gold, NAME_THRESHOLD, [["门户网站", "中国·平潭"], []])
+    assert [(p, g) for p, g, _ in aliased.pairs] == [(0, 0)]  # still one-to-one: the portal counts once
+    assert (aliased.precision, aliased.recall) == (0.5, 0.5)
 
 
 def test_match_uses_an_optimal_assignment_not_a_greedy_one() -> None:

@@ -221,7 +221,7 @@ class Platforms:
         got, gold = ctx.report.platforms, ctx.case.gold.platforms
         predicted = [p.name for p in got]
         names = [p.name for p in gold]
-        m = match(predicted, names, NAME_THRESHOLD)
+        m = match(predicted, names, NAME_THRESHOLD, [p.aliases for p in gold])
         scores = {
             "platforms.precision": Score(m.precision, tuple(f"extra: {predicted[i]}" for i in m.unmatched_predicted())),
             "platforms.recall": Score(m.recall, tuple(f"missed: {names[i]}" for i in m.unmatched_gold())),

@@ -44,6 +44,16 @@ class GoldFinding(BaseModel):
     note: str = ""
 
 
+class GoldPlatform(NamedPlatform):
+    """A channel the report publishes through, once, with every name the report gives it."""
+
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other names the report uses for the same channel (the portal named in full in one place and "
+        "short in another); a predicted name matching any of them matches this platform.",
+    )
+
+
 class Gold(BaseModel):
     """Everything true about one document that the extractor is scored on."""
 
@@ -64,7 +74,7 @@ class Gold(BaseModel):
     )
     problems: list[str] = Field(default_factory=list, description="One verbatim item per distinct problem.")
     improvements: list[str] = Field(default_factory=list, description="One verbatim item per distinct measure.")
-    platforms: list[NamedPlatform] = Field(default_factory=list)
+    platforms: list[GoldPlatform] = Field(default_factory=list)
     info_processing_fee: GoldFee = Field(default_factory=lambda: GoldFee(value=None))
     prose_numbers: list[GoldProseNumber] = Field(default_factory=list)
     findings: list[GoldFinding] = Field(default_factory=list)
@@ -79,7 +89,8 @@ class Gold(BaseModel):
     def verbatim(self) -> list[tuple[str, str]]:
         """(field, text) of every label that must be a substring of the document."""
         out = [("problems", t) for t in self.problems] + [("improvements", t) for t in self.improvements]
-        out += [("platforms", p.name) for p in self.platforms] + [("prose_numbers", n.text) for n in self.prose_numbers]
+        out += [("platforms", name) for p in self.platforms for name in (p.name, *p.aliases)]
+        out += [("prose_numbers", n.text) for n in self.prose_numbers]
         if self.info_processing_fee.text:
             out.append(("info_processing_fee", self.info_processing_fee.text))
         return out

@@ -54,12 +54,17 @@ class MatchResult:
         return [i for i in range(self.n_predicted) if i not in matched]
 
 
-def match(predicted: list[str], gold: list[str], threshold: float = ITEM_THRESHOLD) -> MatchResult:
+def match(
+    predicted: list[str], gold: list[str], threshold: float = ITEM_THRESHOLD, aliases: list[list[str]] | None = None
+) -> MatchResult:
+    """``aliases[i]``: other texts that count as gold item i (its similarity is the best over them)."""
     if not predicted or not gold:
         return MatchResult([], len(predicted), len(gold))
     pred = [_SPACE.sub("", t) for t in predicted]
-    ref = [_SPACE.sub("", t) for t in gold]
-    sim = cdist(pred, ref, scorer=fuzz.ratio, dtype=np.float64) / 100.0
+    sim = np.zeros((len(pred), len(gold)))
+    for i, texts in enumerate(zip(gold, aliases or [[] for _ in gold], strict=True)):
+        ref = [_SPACE.sub("", t) for t in (texts[0], *texts[1])]
+        sim[:, i] = (cdist(pred, ref, scorer=fuzz.ratio, dtype=np.float64) / 100.0).max(axis=1)
     sim[sim < threshold] = 0.0  # a pair below the threshold is no match: don't let it steal a partner
     rows, cols = linear_sum_assignment(sim, maximize=True)
     pairs = [(int(r), int(c), float(sim[r, c])) for r, c in zip(rows, cols, strict=True) if sim[r, c] >= threshold]

@@ -25,12 +25,12 @@ from ..ingest import Document
 from ..paths import EVALS
 from ..pipeline import extract_document
 from ..readers import read
-from ..schema import Formats, NamedPlatform, Report
+from ..schema import Formats, Report
 from ..synthetic import LAYOUTS, RULES, SyntheticDoc, generate
 from ..synthetic.values import violations
 from ..types import Number, Table
 from .evaluators import DEFAULT_EVALUATORS, Case, Context, Evaluator, Score, metric, row_counts
-from .gold import Gold, GoldCell, GoldFee, GoldFinding, check_gold, load_gold
+from .gold import Gold, GoldCell, GoldFee, GoldFinding, GoldPlatform, check_gold, load_gold
 
 if TYPE_CHECKING:
     from ..llm.extract import ModelStage
@@ -125,7 +125,7 @@ def synthetic_gold(doc: SyntheticDoc, name: str) -> Gold:
         table4=_gold_table(tv.table4, doc, "table4"),
         problems=doc.problems,
         improvements=doc.improvements,
-        platforms=[NamedPlatform(name=n, kind=k) for n, k in doc.platforms],
+        platforms=[GoldPlatform(name=n, kind=k) for n, k in doc.platforms],
         info_processing_fee=GoldFee(value=doc.fee),
         findings=[GoldFinding(rule=r, table=t) for r, t in sorted(violated, key=str)],
     )
