@@ -79,7 +79,7 @@ class StandInModel:
         user = prompt.messages[-1]["content"]
         rng = random.Random(hashlib.sha256(user.encode()).hexdigest())
         if usage is not None:
-            usage.add(calls=1, prompt=len(user), completion=10, total=len(user) + 10)
+            usage.add(calls=1, prompt_tokens=len(user), completion_tokens=10, total_tokens=len(user) + 10)
         if "故障" in user or (prompt.name == "table3" and rng.random() < 0.3):
             raise ModelError(f"stand-in: no valid answer for prompt '{prompt.name}'")
         answer = getattr(self, "_" + prompt.name)(user, rng)
