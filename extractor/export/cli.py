@@ -78,7 +78,9 @@ def run_export(args: argparse.Namespace, err: Console) -> int:
 def _print_export(result: ExportResult, err: Console) -> None:
     rows = ", ".join(f"{sheet} {n}" for sheet, n in result.rows.items())
     files = ", ".join(str(path) for path in result.files)
-    err.print(Text(f"exported {result.documents} documents, {result.failures} failure records (rows: {rows})"), soft_wrap=True)
+    err.print(
+        Text(f"exported {result.documents} documents, {result.failures} failure records (rows: {rows})"), soft_wrap=True
+    )
     err.print(Text(f"wrote {files}"), soft_wrap=True)
     if result.across_years is not None:
         _print_across_years(result.across_years, err)
