@@ -120,7 +120,8 @@ class TestServer:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # serve_forever's default poll of 0.5 s made every close wait up to half a second
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
 
     def stats(self) -> dict[str, object]:
         busy = self.last_at - self.first_at if self.first_at is not None and self.last_at is not None else None

@@ -5,6 +5,7 @@ the batch must make of each: a record of a given error type (with words its mess
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import zipfile
@@ -49,23 +50,36 @@ def too_large(folder: Path) -> Path:
     return path
 
 
-def docx_bomb(folder: Path) -> Path:
-    """A small DOCX whose document part expands to 200 MB."""
-    path = folder / "bomb.docx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+@functools.cache
+def _docx_bomb() -> bytes:
+    """Compressing 200 MB takes a second: done once a session (the bytes never change)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         with z.open("word/document.xml", "w") as part:
             chunk = b" " * (1 << 20)
             for _ in range(200):
                 part.write(chunk)
+    return out.getvalue()
+
+
+def docx_bomb(folder: Path) -> Path:
+    """A small DOCX whose document part expands to 200 MB."""
+    path = folder / "bomb.docx"
+    path.write_bytes(_docx_bomb())
     return path
+
+
+@functools.cache
+def _squeezed_drawing() -> bytes:
+    squeeze = zlib.compressobj(9)
+    chunk = b"0 0 m " * (1 << 18)  # 1.5 MB of drawing commands, 200 times
+    return b"".join(squeeze.compress(chunk) for _ in range(200)) + squeeze.flush()
 
 
 def pdf_bomb(folder: Path) -> Path:
     """A PDF whose one content stream inflates to 300 MB (a few hundred KB on disk)."""
-    squeeze = zlib.compressobj(9)
-    chunk = b"0 0 m " * (1 << 18)  # 1.5 MB of drawing commands, 200 times
-    data = b"".join(squeeze.compress(chunk) for _ in range(200)) + squeeze.flush()
+    data = _squeezed_drawing()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

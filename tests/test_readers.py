@@ -3,14 +3,18 @@ CID font, running headers and page numbers, tables across pages) all round-trip 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from extractor.errors import InputError
 from extractor.inputs import InputFile
 from extractor.pipeline import extract_path
 from extractor.readers import grid, read
+from extractor.readers.pdf import pdf_text
+from extractor.readers.pdfium_page import page_objects
 from extractor.schema import FailureRecord, Report
 from extractor.synthetic import SyntheticDoc, generate
 from extractor.synthetic.files import scanned_pdf, to_docx, to_html, to_pdf
@@ -85,6 +89,35 @@ def test_read_pdf_drops_running_headers_and_page_numbers_and_records_pages(tmp_p
     assert "- 2 -" not in document.text
     report = extract_path(InputFile.of(path), "r")
     assert isinstance(report, Report) and report.source.pages == list(document.pages)
+
+
+@pytest.mark.parametrize("layout", ["tab_merged", "cells"])
+def test_read_pdf_with_pdfium_objects_gives_the_text_pdfplumber_gives(layout: str) -> None:
+    """The fast path (PDFium's characters and paths, pdfplumber's table finder and layout) reads a page as
+    pdfplumber on pdfminer does: the same text, the same page spans."""
+    data = to_pdf(generate(90, layout, "2019", "2021", subtotal=True, zero_rate=0.2, blank_rate=0.1))
+    assert pdf_text(data, "r.pdf") == pdf_text(data, "r.pdf", pdfium_objects=False)
+
+
+def test_read_pdf_page_pdfium_cannot_describe_is_read_by_pdfplumber(tmp_path: Path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setPageRotation(90)  # a landscape page stored rotated: pdfplumber turns its coordinates, PDFium's are raw
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 720, "一、总体情况")
+    c.drawString(72, 700, "本年新收政府信息公开申请 5 件")
+    c.save()
+    data = buf.getvalue()
+    document = pdfium.PdfDocument(data)
+    assert page_objects(document[0], 0.0) is None
+    document.close()
+    text = pdf_text(data, "r.pdf")[0]
+    assert text == pdf_text(data, "r.pdf", pdfium_objects=False)[0] and "一、总体情况" in text
 
 
 def test_read_scanned_pdf_without_ocr_says_ocr_is_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,14 +1,14 @@
 """The review site in a real browser: headless Chromium (the Debian package, driven by Playwright; no browser is
 downloaded) loads generated pages, clicks cells and findings, and checks what a person would see.
 
-Screenshots are written to the test's tmp folder and, when $REVIEW_SCREENSHOTS names a folder, there too.
+Screenshots are written when $REVIEW_SCREENSHOTS names a folder (they are for a person to look at; taking
+them costs a quarter of a second each).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture()
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.new_context(viewport={"width": 1400, "height": 900})  # its own storage: corrections
     pg = context.new_page()
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
@@ -59,14 +59,11 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def _screenshot(pg: Any, tmp_path: Path, name: str) -> Path:
-    out = tmp_path / name
-    pg.screenshot(path=str(out))
+def _screenshot(pg: Any, name: str) -> None:
     folder = os.environ.get("REVIEW_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        shutil.copy(out, Path(folder) / name)
-    return out
+        pg.screenshot(path=str(Path(folder) / name))
 
 
 def _visible_in_source(pg: Any, selector: str) -> bool:
@@ -100,7 +97,7 @@ def test_clicking_a_cell_highlights_its_span_and_scrolls_to_it(page: Any, tmp_pa
     text = Path(report.source.path).read_text(encoding="utf-8")
     assert page.inner_text(_mark(path)) == text[span[0] : span[1]]  # the very characters the span names
     assert "复议后起诉 · 总计" in page.inner_text("#insp-title")
-    _screenshot(page, tmp_path, "review-cell.png")
+    _screenshot(page, "review-cell.png")
 
 
 def test_clicking_a_finding_highlights_its_cells_in_table_and_text(page: Any, tmp_path: Path) -> None:
@@ -116,7 +113,7 @@ def test_clicking_a_finding_highlights_its_cells_in_table_and_text(page: Any, tm
         assert "fsel" in page.get_attribute(_mark(path), "class")
     assert _visible_in_source(page, _mark(paths[0]))  # the total, scrolled to
     assert "R3.2" in page.inner_text("#insp-title")
-    _screenshot(page, tmp_path, "review-finding.png")
+    _screenshot(page, "review-finding.png")
 
 
 def test_hostile_page_runs_nothing_and_shows_the_markup_as_text(page: Any, tmp_path: Path) -> None:
@@ -130,7 +127,7 @@ def test_hostile_page_runs_nothing_and_shows_the_markup_as_text(page: Any, tmp_p
     summary = build_from_jsonl(write_jsonl(tmp_path / "out.jsonl", hostile_records(tmp_path)), tmp_path / "site", 1)
     for url in [summary.pages[PAYLOAD].as_uri(), summary.index.as_uri()]:
         page.goto(url)
-        page.wait_for_timeout(200)  # an injected onerror would have fired by now
+        page.wait_for_timeout(50)  # an injected onerror fires before the load event goto waits for
         assert page.evaluate("window.__pwned") is None
         assert page.evaluate("document.querySelectorAll('img, b.x').length") == 0
     page.goto(summary.pages[PAYLOAD].as_uri())
@@ -154,7 +151,7 @@ def test_index_filters_by_rule_and_sorts_by_errors(page: Any, tmp_path: Path) ->
     assert errors == sorted(errors, reverse=True) and errors[0] == max(
         sum(f.severity == "error" for f in r.findings) for r in reports
     )
-    _screenshot(page, tmp_path, "review-index.png")
+    _screenshot(page, "review-index.png")
 
 
 def test_a_correction_typed_on_the_page_is_applied_by_correct(page: Any, tmp_path: Path) -> None:

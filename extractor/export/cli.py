@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..console import print_error
 from ..crossyear import CrossYearResult, check_across_years, facts_of
 from ..errors import RecordError, UsageError
 from ..organs import load_aliases
@@ -60,7 +60,7 @@ class _Errors:
 
     def __call__(self, exc: RecordError) -> None:
         self.count += 1
-        self.err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+        print_error(self.err, str(exc))
 
 
 def _aliases(args: argparse.Namespace) -> dict[str, str] | None:
@@ -78,8 +78,10 @@ def run_export(args: argparse.Namespace, err: Console) -> int:
 def _print_export(result: ExportResult, err: Console) -> None:
     rows = ", ".join(f"{sheet} {n}" for sheet, n in result.rows.items())
     files = ", ".join(str(path) for path in result.files)
-    err.print(Text(f"exported {result.documents} documents, {result.failures} failure records (rows: {rows})"))
-    err.print(Text(f"wrote {files}"))
+    err.print(
+        Text(f"exported {result.documents} documents, {result.failures} failure records (rows: {rows})"), soft_wrap=True
+    )
+    err.print(Text(f"wrote {files}"), soft_wrap=True)
     if result.across_years is not None:
         _print_across_years(result.across_years, err)
 
@@ -98,7 +100,8 @@ def _print_across_years(result: CrossYearResult, err: Console) -> None:
         Text(
             f"X1: {len(result.findings)} warning(s) over {result.pairs} consecutive-year pair(s) of "
             f"{result.organs} organ(s) with several years{unplaced}"
-        )
+        ),
+        soft_wrap=True,
     )
 
 

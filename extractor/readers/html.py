@@ -11,11 +11,12 @@ from bs4.element import Comment, Declaration, Doctype, NavigableString, Processi
 from ..errors import UndecodableDocumentError
 from ..ingest import PageMeta, decode
 from . import grid
-from .pagemeta import page_meta
+from .pagemeta import page_meta, tags
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
-_DROP = ["script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "aside", "button", "select"]
+_DROP = {"script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "aside", "button", "select"}
+_ARTICLE = {"div", "article", "section", "td", "main"}
 _BLOCKS = {
     "p",
     "div",
@@ -56,11 +57,11 @@ def _main(soup: BeautifulSoup) -> Tag:
     """The element holding the report: the smallest one that still has most of the report's text."""
     body = soup.body or soup
     best: Tag = body
-    total = len(body.get_text())
-    for tag in body.find_all(["div", "article", "section", "td", "main"]):
+    total = best_len = len(body.get_text())
+    for tag in tags(body, _ARTICLE):
         text = tag.get_text()
-        if "信息公开" in text and len(text) > 0.6 * total and len(text) < len(best.get_text()):
-            best = tag
+        if "信息公开" in text and 0.6 * total < len(text) < best_len:
+            best, best_len = tag, len(text)
     return best
 
 
@@ -91,11 +92,11 @@ def _inline_text(node: Tag, out: list[str]) -> None:
 
 def _table(table: Tag) -> str:
     rows = []
-    for tr in table.find_all("tr"):
-        if tr.find_parent("table") is not table:
+    for tr in tags(table, ("tr",)):
+        if next(p for p in tr.parents if p.name == "table") is not table:
             continue  # a nested table's rows belong to its cell
         cells = []
-        for td in tr.find_all(["td", "th"], recursive=False):
+        for td in (c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")):
             parts: list[str] = []
             _inline_text(td, parts)
             cells.append(("".join(parts), _span(td.get("rowspan")), _span(td.get("colspan"))))
@@ -133,7 +134,7 @@ def html_page(data: bytes, path: str) -> tuple[str, str, PageMeta | None]:
     """(text, charset, the page's own metadata) of a saved page."""
     html, encoding = _decode(data, path)
     soup = BeautifulSoup(html, "lxml")
-    for tag in soup(_DROP):
+    for tag in tags(soup, _DROP):
         tag.decompose()
     out: list[str] = []
     main = _main(soup)

@@ -9,6 +9,7 @@ instead. Nothing is inferred beyond what the page states; a value not found stay
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 
 from bs4 import BeautifulSoup, Tag
@@ -40,9 +41,15 @@ def iso_date(text: str) -> str | None:
     return None
 
 
+def tags(node: Tag, names: Collection[str]) -> list[Tag]:
+    """The elements under ``node`` named one of ``names``, in document order: what ``find_all(names)`` gives,
+    without its per-element matching machinery (a tenth of the time on a real page)."""
+    return [d for d in node.descendants if isinstance(d, Tag) and d.name in names]
+
+
 def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
     found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in tags(soup, ("meta",)):
         name = tag.get("name") or tag.get("property") or tag.get("itemprop")
         content = tag.get("content")
         if isinstance(name, str) and isinstance(content, str) and content.strip():
@@ -54,17 +61,27 @@ def _first(tags: dict[str, str], field: str) -> str | None:
     return next((tags[n] for n in _META[field] if n in tags), None)
 
 
+_NOT_CHROME = frozenset(("script", "style", "title"))
+_TITLE_TAGS = frozenset(("h1", "h2", "div", "p", "span", "td"))
+
+
 def _outside(soup: BeautifulSoup, main: Tag) -> list[str]:
-    """Text pieces of the page that are not part of the article (its chrome: title block, 来源/时间 line)."""
-    pieces = []
-    for s in soup.find_all(string=True):
-        if not isinstance(s, NavigableString) or isinstance(s, Comment):
-            continue
-        if s.find_parent(["script", "style", "title"]) is not None or main in s.parents:
-            continue
-        text = _SPACE.sub(" ", str(s)).strip()
-        if text:
-            pieces.append(text)
+    """Text pieces of the page that are not part of the article (its chrome: title block, 来源/时间 line), in
+    page order. One walk that skips the article's subtree (and any subtree equal to it, as ``in`` compares)
+    and script, style and title: asking each string for its ancestors cost more than the rest of the page."""
+    pieces: list[str] = []
+    stack = [iter(soup.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif isinstance(child, Tag):
+            if child.name not in _NOT_CHROME and child != main:
+                stack.append(iter(child.children))
+        elif isinstance(child, NavigableString) and not isinstance(child, Comment):
+            text = _SPACE.sub(" ", str(child)).strip()
+            if text:
+                pieces.append(text)
     return pieces
 
 
@@ -72,7 +89,7 @@ def _title(soup: BeautifulSoup, main: Tag, tags: dict[str, str]) -> str | None:
     meta = _first(tags, "title")
     if meta and "报告" in meta:
         return meta
-    for tag in soup.find_all(["h1", "h2", "div", "p", "span", "td"]):
+    for tag in (d for d in soup.descendants if isinstance(d, Tag) and d.name in _TITLE_TAGS):  # lazily: first wins
         classes = " ".join(tag.get("class") or [])
         if tag.name not in ("h1", "h2") and "title" not in classes.lower():
             continue

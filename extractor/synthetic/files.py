@@ -145,9 +145,9 @@ def to_docx(doc: SyntheticDoc) -> bytes:
         width = max(len(r) for r in grid)
         table = out.add_table(rows=len(grid), cols=width)
         spans = _spans(grid, _label_columns(grid))
-        for r, row in enumerate(grid):
-            for c, text in enumerate(row):
-                table.cell(r, c).text = text
+        for cells, row in zip(table.rows, grid, strict=True):  # a row's cells at once: table.cell() is O(cells)
+            for cell, text in zip(cells.cells, row, strict=False):
+                cell.text = text
         for r, span_row in enumerate(spans):
             for c, span in enumerate(span_row):
                 if span is not None and span != (1, 1):

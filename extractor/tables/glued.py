@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 
-from .tokens import VALUE, Token, parse_value
+from .tokens import PARSED_VALUES, VALUE, Token, parse_value
 
 MAX_SPLITS = 20_000  # candidate splits of one row before giving up (refused)
 MAX_NODES = 20_000  # partial sums followed when several rows are resolved together
@@ -20,17 +21,50 @@ _MAX_DIGITS = 7  # no count in these tables has more digits
 _UNITS = ("万元", "元", "件", "笔", "个", "项", "条", "次")
 
 Number = int | float | None
+_new = tuple.__new__
 RowIdentity = Callable[[tuple[str, ...], list[Number]], bool]
 
 
-def _parts(text: str, k: int) -> Iterator[list[str]]:
+def _unit(text: str) -> str:
+    """The unit ``text`` ends with, or ""; every unit ends in a non-digit, so a digit at the end rules them out."""
+    if not text or text[-1].isdigit():
+        return ""
+    return next((u for u in _UNITS if text.endswith(u)), "")
+
+
+# (run, k) -> its cuts, remembered when few: the splits of a row try the same tails again and again. Bounded
+# by the cuts held in all (about 30 MB), so a long batch cannot grow it without end.
+_PARTS: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = {}
+_PARTS_KEPT = 256
+_PARTS_HELD = [0, 200_000]  # cuts held, most to hold
+
+
+def _parts(text: str, k: int) -> Iterator[Sequence[str]]:
     """``text`` cut into k numbers, none with a leading zero; a decimal stays one number, a unit goes with the
-    last."""
+    last. Cuts enumerated to the end are remembered when few (in the order they came: callers count them)."""
     if k == 1:
         if _cell_ok(text):
             yield [text]
         return
-    unit = next((u for u in _UNITS if text.endswith(u)), "")
+    kept = _PARTS.get((text, k))
+    if kept is not None:
+        yield from kept
+        return
+    seen: list[tuple[str, ...]] | None = []
+    for parts in _cut(text, k):
+        if seen is not None:
+            seen.append(tuple(parts))
+            if len(seen) > _PARTS_KEPT:
+                seen = None
+        yield parts
+    if seen is not None and _PARTS_HELD[0] + len(seen) <= _PARTS_HELD[1]:
+        _PARTS[(text, k)] = tuple(seen)
+        _PARTS_HELD[0] += len(seen)
+
+
+def _cut(text: str, k: int) -> Iterator[Sequence[str]]:
+    """The cuts of ``_parts`` for k > 1."""
+    unit = _unit(text)
     body = text.removesuffix(unit) if unit else text
     if not body.lstrip("+-").isdigit():
         return  # a decimal is never split
@@ -47,9 +81,11 @@ def _parts(text: str, k: int) -> Iterator[list[str]]:
             yield [head, *rest]
 
 
+@lru_cache(maxsize=65536)
 def _cell_ok(text: str) -> bool:
+    """A cell's text: not empty, no leading zero (cached: the same digit strings are tried again and again)."""
     digits = text.lstrip("+-")
-    unit = next((u for u in _UNITS if digits.endswith(u)), "")
+    unit = _unit(digits)
     digits = digits.removesuffix(unit) if unit else digits
     return bool(digits) and (digits[0] != "0" or len(digits) == 1 or digits[1] == ".")
 
@@ -62,7 +98,10 @@ def _splits(texts: Sequence[str], n: int) -> Iterator[list[str]]:
         return
     first, rest = texts[0], texts[1:]
     most = min(len(first.lstrip("+-")), n - len(rest))
-    for k in range(1, most + 1):
+    # A run gives at most one cell per character, so the first must give enough for the rest to reach n: the
+    # counts below that yield nothing, and trying them cost most of the time on real crawler text.
+    least = max(1, n - sum(len(t.lstrip("+-")) for t in rest))
+    for k in range(least, most + 1):
         for head in _parts(first, k):
             for tail in _splits(rest, n - k):
                 yield [*head, *tail]
@@ -78,10 +117,11 @@ def row_splits(
         return None if not runs else []
     texts = [t.text for t in runs]
     found: list[list[Token]] = []
+    parsed = PARSED_VALUES
     for tried, parts in enumerate(_splits(texts, n)):
         if tried >= MAX_SPLITS:
             return None
-        if identity is None or identity(cols, [parse_value(p)[0] for p in parts]):
+        if identity is None or identity(cols, [(parsed.get(p) or parse_value(p))[0] for p in parts]):
             found.append(_tokens(runs, parts))
     return found
 
@@ -105,12 +145,17 @@ def _blank_reading(texts: list[str], n: int, cols: tuple[str, ...], identity: Ro
         return any(True for k in range(len(texts), n) for _ in _splits(texts, k))
     if n - 1 < len(texts):
         return False
+    parsed = PARSED_VALUES
     for tried, parts in enumerate(_splits(texts, n - 1)):
         if tried >= MAX_SPLITS:
             return True
-        numbers: list[Number] = [parse_value(p)[0] for p in parts]
-        if any(identity(cols, [*numbers[:b], None, *numbers[b:]]) for b in range(n)):
-            return True
+        numbers: list[Number] = [(parsed.get(p) or parse_value(p))[0] for p in parts]
+        row: list[Number] = [None, *numbers]  # the blank moved through every position, in place
+        for b in range(n):
+            if b:
+                row[b - 1], row[b] = numbers[b - 1], None
+            if identity(cols, row):
+                return True
     return False
 
 
@@ -122,7 +167,7 @@ def _tokens(runs: list[Token], parts: list[str]) -> list[Token]:
         used = 0
         while used < len(run.text):
             part = parts[i]
-            out.append(run._replace(text=part, start=pos, end=pos + len(part)))
+            out.append(_new(Token, (run.kind, part, pos, pos + len(part), run.line, run.delimited)))
             pos += len(part)
             used += len(part)
             i += 1

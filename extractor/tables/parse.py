@@ -90,11 +90,29 @@ def _t2_bounds(cols: tuple[str, ...], values: list[int | float | None]) -> bool:
 
 
 def _r33(cols: tuple[str, ...], values: list[int | float | None]) -> bool:
-    v = dict(zip(cols, values, strict=True))
-    orgs = sum(v[c] or 0 for c in TABLE3_COLUMNS[1:6])
-    if "org_subtotal" in v:
-        return v["org_subtotal"] == orgs and v["total"] == (v["natural_person"] or 0) + orgs
-    return v["total"] == (v["natural_person"] or 0) + orgs
+    """R3.3 on one row's values (blank counts 0). Called for every candidate split of a glued row, tens of
+    thousands of times on a bad one: the columns' positions are looked up once per column tuple."""
+    if len(values) != len(cols):
+        raise ValueError(f"{len(values)} values for {len(cols)} columns")
+    where = _R33_AT.get(cols)
+    if where is None:
+        where = _R33_AT[cols] = _r33_positions(cols)
+    person, orgs_at, subtotal, total = where
+    orgs: int | float = 0
+    for i in orgs_at:
+        orgs += values[i] or 0
+    if subtotal is not None and values[subtotal] != orgs:
+        return False
+    return values[total] == (values[person] or 0) + orgs
+
+
+_R33_AT: dict[tuple[str, ...], tuple[int, tuple[int, ...], int | None, int]] = {}
+
+
+def _r33_positions(cols: tuple[str, ...]) -> tuple[int, tuple[int, ...], int | None, int]:
+    at = {c: i for i, c in enumerate(cols)}
+    subtotal = at.get("org_subtotal")
+    return at["natural_person"], tuple(at[c] for c in TABLE3_COLUMNS[1:6]), subtotal, at["total"]
 
 
 def _r41(cols: tuple[str, ...], values: list[int | float | None]) -> bool:
