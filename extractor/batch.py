@@ -26,7 +26,7 @@ from .errors import ExtractorError
 from .ingest import Document
 from .inputs import DocIds, InputFile
 from .outfile import Known, RecordFile
-from .pipeline import extract_path, file_sha256
+from .pipeline import extract_path, file_sha256, refusal_config
 from .readers import DEFAULT_LIMITS, Limits, read
 from .redact import safe_url
 from .schema import FailureRecord, Report
@@ -104,14 +104,20 @@ def cores() -> int:
 
 
 def _pending_jobs(
-    files: list[InputFile], known: dict[str, Known], config: str, ids: DocIds, summary: Summary, progress: Progress
+    files: list[InputFile],
+    known: dict[str, Known],
+    configs: tuple[str, str],
+    ids: DocIds,
+    summary: Summary,
+    progress: Progress,
 ) -> Iterator[tuple[InputFile, str]]:
     """The files still to do; a file whose latest record is current (same bytes, same configuration, and
-    either a success or a failure of the file itself) is skipped."""
+    either a success or a failure of the file itself) is skipped. ``configs``: the run's, and the one a size
+    refusal holds under (the run's with its limits)."""
     for item in files:
         doc_id = ids.of(item)
         entry = known.get(item.name)
-        if _is_done(item, entry, config):
+        if _is_done(item, entry, configs):
             summary.skipped += 1
             summary.skipped_failed += entry is not None and not entry.ok
             progress.advance()
@@ -119,8 +125,8 @@ def _pending_jobs(
         yield item, doc_id
 
 
-def _is_done(item: InputFile, known: Known | None, config: str) -> bool:
-    if known is None or known.config != config or (not known.ok and known.retry):
+def _is_done(item: InputFile, known: Known | None, configs: tuple[str, str]) -> bool:
+    if known is None or known.config not in configs or (not known.ok and known.retry):
         return False
     digest = file_sha256(item.path)
     if known.sha256 is None:  # a FIFO or a device, never read: done if it still is one
@@ -160,7 +166,9 @@ def run_batch(
         if observe is not None:
             observe(outcome)
 
-    jobs = _pending_jobs(files, known or {}, plan.config, ids, summary, progress)
+    jobs = _pending_jobs(
+        files, known or {}, (plan.config, refusal_config(plan.config, plan.limits)), ids, summary, progress
+    )
     try:
         with progress:
             _dispatch(jobs, stage, plan, write, budget.admit if budget is not None else None)

@@ -20,7 +20,7 @@ from . import __version__, logs
 from .confidence import needs_model
 from .crosscheck import check_fee_stated, check_prose
 from .edition import is_pre_2019, pre_2019_findings
-from .errors import ConfigError, InputError, ModelError, NotAReportError, OcrUnavailableError
+from .errors import ConfigError, InputError, ModelError, NotAReportError, OcrUnavailableError, TooLargeError
 from .ingest import Document
 from .inputs import DocIds, InputFile, collect_inputs
 from .organs import level_of, organ_key
@@ -206,6 +206,18 @@ def _failure(
     return FailureRecord(doc_id=doc_id, source=source, error=error, config=config, usage=_spent(exc))
 
 
+def _refusal_config(exc: InputError, config: str | None, limits: Limits) -> str | None:
+    if config is None or not isinstance(exc, TooLargeError):
+        return config
+    return refusal_config(config, limits)
+
+
+def refusal_config(config: str, limits: Limits) -> str:
+    """The configuration a size refusal holds under: re-run with a larger ``--max-bytes`` (as its message
+    advises), it differs and the file is read again; under the same limits the refusal stands."""
+    return f"{config}; limits {limits.max_bytes}/{limits.max_expanded}"
+
+
 def _spent(exc: Exception) -> Usage | None:
     """What a failed document's model calls cost: the per-document counter a ModelError carries."""
     counter: object = getattr(exc, "usage", None)
@@ -237,7 +249,7 @@ def extract_path(
     except InputError as exc:
         # the file's hash, so a re-run knows these are still the same bad bytes and does not redo them
         source = source.model_copy(update={"sha256": source.sha256 or file_sha256(item.path)})
-        return _failure(doc_id, source, exc, str(exc), False, config)
+        return _failure(doc_id, source, exc, str(exc), False, _refusal_config(exc, config, limits))
     except ConfigError:
         raise
     except OSError as exc:

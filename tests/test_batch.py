@@ -130,6 +130,29 @@ def test_batch_rerun_does_not_write_a_permanent_input_failure_again(
     assert "0 ok, 0 failed, 2 already done (1 a failure of the file itself)" in err
 
 
+def test_batch_rerun_with_a_larger_max_bytes_reads_a_file_refused_as_too_large(tmp_path: Path) -> None:
+    """The refusal says to raise --max-bytes; doing so and re-running must read the file, while re-running
+    with the same limit must not write the refusal again, nor redo the documents already extracted."""
+    sizes = sorted((p.stat().st_size, p) for p in DOCUMENTS.glob("*.txt"))
+    big, small = tmp_path / "big.txt", tmp_path / "small.txt"
+    big.write_bytes(sizes[-1][1].read_bytes())
+    small.write_bytes(sizes[0][1].read_bytes())
+    limit = str(big.stat().st_size - 1)
+    out = tmp_path / "o.jsonl"
+    args = ["extract", str(big), str(small), "-o", str(out), "-q"]
+    main([*args, "--max-bytes", limit])
+    main([*args, "--max-bytes", limit])
+    first = _records(out)
+    assert [(r["doc_id"], (r.get("error") or {}).get("type")) for r in first] == [
+        ("big", "TooLargeError"),
+        ("small", None),
+    ]
+    assert main([*args, "--max-bytes", str(big.stat().st_size)]) == 0
+    records = _records(out)
+    assert [r["doc_id"] for r in records] == ["big", "small", "big"]  # small not redone
+    assert "error" not in records[-1] and records[-1]["table3"]
+
+
 def test_batch_rerun_redoes_a_file_whose_bytes_changed(tmp_path: Path) -> None:
     path = tmp_path / "r.txt"
     path.write_bytes((DOCUMENTS / "000_709a8d8ff7e18c17.txt").read_bytes())
