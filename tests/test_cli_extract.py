@@ -160,3 +160,34 @@ def test_extract_wall_time_covers_the_whole_command(tmp_path: Path) -> None:
     total = time.monotonic() - started
     reported = float(proc.stderr.rsplit(";", 1)[1].strip().removesuffix(" s"))
     assert 0.5 * total <= reported <= total  # start-up included, not only the documents
+
+
+def test_extract_a_bug_on_one_document_is_logged_with_its_traceback_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected exception is ours, not the file's: the record says so and where the traceback is, the other
+    documents are extracted, and a re-run tries the document again."""
+    import extractor.pipeline as pipeline
+
+    real = pipeline.extract_document
+
+    def broken(doc, doc_id, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if doc_id == "001_8f8da80f034e246c":
+            raise KeyError("boom")
+        return real(doc, doc_id, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_document", broken)
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(DOCUMENTS), "-o", str(out), "--jobs", "1"]) == 1
+    records = {r["doc_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert len(records) == 5 and sum("error" in r for r in records.values()) == 1
+    error = records["001_8f8da80f034e246c"]["error"]
+    log = Path(f"{out}.log")
+    assert error["retry"] is True and "internal error (KeyError: 'boom')" in error["message"]
+    assert str(log) in error["message"] and "please report it" in error["message"]
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "KeyError: 'boom'" in text and "001_8f8da80f034e246c" in text
+    assert "Traceback" not in capsys.readouterr().err  # the terminal gets the message, the log the traceback
+    monkeypatch.setattr(pipeline, "extract_document", real)
+    assert main(["extract", str(DOCUMENTS), "-o", str(out), "-q"]) == 0  # the re-run redoes it
+    assert "error" not in json.loads(out.read_text(encoding="utf-8").splitlines()[-1])
