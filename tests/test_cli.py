@@ -129,9 +129,16 @@ def test_main_extract_into_a_closed_pipe_stops_quietly() -> None:
 
 
 def test_main_help_lists_every_command_in_plain_words(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from extractor.cli import _parser
+
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for command in ("extract", "validate", "show", "text", "schema", "rules", "eval", "local-model"):
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    commands = list(sub.choices)
+    assert {"extract", "compact", "export", "review", "correct", "eval", "local-model"} <= set(commands)
+    for command in commands:  # every command the parser has is listed, with its help
         assert f"\n    {command} " in out or f"\n    {command}\n" in out, command
     assert "``" not in out and ":class:" not in out
 
