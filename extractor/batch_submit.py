@@ -27,7 +27,7 @@ from .batch import Plan, run_batch
 from .batch_manifest import Manifest, manifest_path
 from .batch_view import Progress, Summary
 from .budget import Budget
-from .errors import BatchWaiting
+from .errors import BatchWaiting, ModelError
 from .ingest import Document
 from .inputs import DocIds, InputFile
 from .llm import wire
@@ -49,6 +49,7 @@ class BatchOptions:
     limits: FileLimits = field(default_factory=FileLimits)
     wait: bool = False
     poll_s: float = 30.0
+    keep_files: bool = False  # leave request and result files at the provider (deleted once collected)
 
 
 def stand_in(model: type[T]) -> T:
@@ -217,6 +218,20 @@ class Run:
         again = f"; {row.failed} to submit again" if row.failed else ""
         bad = f" ({row.malformed} result lines malformed)" if row.malformed else ""
         self.say(f"batch {batch_id}: {status}, {row.answered} of {row.requests} answered{bad}{again}")
+        if not self.options.keep_files:
+            self._delete_files(batch_id, info)
+
+    def _delete_files(self, batch_id: str, info: dict[str, Any]) -> None:
+        """The batch's request file (our documents' text) and result files, deleted at the provider once the
+        answers are in the manifest: they would otherwise stay there, and count against its storage. A failed
+        delete is said and left; the answers are kept either way."""
+        for key in ("input_file_id", "output_file_id", "error_file_id"):
+            if not info.get(key):
+                continue
+            try:
+                self.provider.delete(str(info[key]))
+            except ModelError as exc:
+                self.say(f"warning: batch {batch_id}: could not delete {info[key]} at the provider ({exc})")
 
     def _submit(self, answers: Answers, total: Summary) -> int:
         """The wanted requests as new batches, whole documents in input order, until the budget would pass;

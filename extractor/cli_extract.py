@@ -66,6 +66,12 @@ def add_cost_options(ex: argparse.ArgumentParser) -> None:
     )
     ex.add_argument("--wait", action="store_true", help="with --via batch-api: wait for the batches in this run")
     ex.add_argument("--poll", type=float, default=30.0, help="with --wait: seconds between looks (default 30)")
+    ex.add_argument(
+        "--keep-batch-files",
+        action="store_true",
+        help="with --via batch-api: leave each batch's request and result files at the provider (by default they "
+        "are deleted once its answers are collected)",
+    )
     limits = FileLimits()
     ex.add_argument(
         "--batch-max-requests",
@@ -195,7 +201,8 @@ def _batch_options(args: argparse.Namespace) -> BatchOptions:
 
     if args.batch_max_requests < 1 or args.batch_max_mb <= 0 or args.poll < 0:
         raise UsageError("--batch-max-requests, --batch-max-mb and --poll need positive numbers")
-    return BatchOptions(FileLimits(args.batch_max_requests, int(args.batch_max_mb * 2**20)), args.wait, args.poll)
+    limits = FileLimits(args.batch_max_requests, int(args.batch_max_mb * 2**20))
+    return BatchOptions(limits, args.wait, args.poll, args.keep_batch_files)
 
 
 def _stdout_line(line: str) -> None:

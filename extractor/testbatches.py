@@ -49,6 +49,8 @@ class BatchStore:
     meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
     items: int = 0  # requests answered through batches
+    deleted: list[str] = field(default_factory=list)  # file ids deleted, in order
+    _uploads: int = 0
     _pending: dict[str, int] = field(default_factory=dict)
     _ends: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -63,7 +65,8 @@ class BatchStore:
 
     def _store(self, name: str, content: bytes, purpose: str) -> dict[str, Any]:
         with self._lock:
-            file_id = f"file-{len(self.files) + 1}"
+            self._uploads += 1
+            file_id = f"file-{self._uploads}"
             self.files[file_id] = content
             self.meta[file_id] = {
                 "id": file_id,
@@ -82,6 +85,14 @@ class BatchStore:
                 self.failing_downloads -= 1
                 return 500, b'{"error": {"message": "server error"}}'
         return 200, self.files[file_id]
+
+    def delete(self, file_id: str) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            if self.files.pop(file_id, None) is None:
+                return 404, {"error": {"message": f"no such file: {file_id}"}}
+            del self.meta[file_id]
+            self.deleted.append(file_id)
+        return 200, {"id": file_id, "object": "file", "deleted": True}
 
     def create(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         file_id = request.get("input_file_id")

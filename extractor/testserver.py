@@ -206,6 +206,15 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(200, {"object": "list", "data": [{"id": "test-model", "object": "model"}]})
 
+    def do_DELETE(self) -> None:
+        owner = self.server.owner
+        owner.count_http()
+        parts = self.path.rstrip("/").split("/")
+        if "files" in parts and parts[-1] != "files":
+            self._send(*owner.batches.delete(parts[-1]))
+        else:
+            self._send(404, {"error": {"message": f"no such resource: {self.path}"}})
+
     def do_POST(self) -> None:
         owner = self.server.owner
         store = owner.batches

@@ -91,12 +91,33 @@ def test_batch_api_each_document_once_equal_to_live_resumed_and_resubmitted(
         assert "submitted 10 requests in 1 batch(es) (batch-4)" in err
         assert "batch batch-4: completed, 10 of 10 answered" in err
         assert server.requests == asked_live + 1  # only the invalid answer was asked again live
+        assert server.batches.files == {}  # every request and result file deleted once its answers were kept
     records = _records(out)
     assert len(records) == 60 and len({r["doc_id"] for r in records}) == 60  # every document exactly once
     assert _strip(records) == _strip(_records(live))
     assert _tries(out) == {1: 110, 2: 10}  # the failed, malformed and expired items went in a second batch
     usage = [r["provenance"]["usage"] for r in records]
     assert sum(u["batched"] for u in usage) == 120 and sum(u["re_asks"] for u in usage) == 1
+
+
+@pytest.mark.parametrize("keep", [False, True], ids=["deleted", "kept"])
+def test_batch_api_deletes_its_files_at_the_provider_once_collected_unless_asked_to_keep(
+    tmp_path: Path, keep: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The request file holds the documents' text: it should not outlive the batch at the provider."""
+    folder = tmp_path / "in"
+    _corpus(folder, 2)
+    out = tmp_path / "out.jsonl"
+    with TestServer(batch_faults=lambda b, i, body: "fail" if i == 0 else None) as server:
+        args = ["extract", str(folder), "-o", str(out), "--no-cache", *_llm_args(server), "--via", "batch-api"]
+        args += ["--wait", "--poll", "0", *(["--keep-batch-files"] if keep else [])]
+        assert main(args) == 0
+        uploaded = [i for i, m in server.batches.meta.items() if m["purpose"] == "batch"]
+        if keep:
+            assert server.batches.deleted == [] and "file-1" in uploaded  # batch 1's request file is still there
+        else:
+            assert server.batches.files == {} and "file-1" in server.batches.deleted  # requests and results
+    assert len(_records(out)) == 2 and "could not delete" not in capsys.readouterr().err
 
 
 def test_batch_api_a_collect_cut_off_while_downloading_resumes(
@@ -242,6 +263,7 @@ def test_batch_api_replayed_collects_resubmits_and_records_each_document_once(
     assert "batch batch-1: in_progress, 0 of 8 requests done" in err
     assert "batch batch-1: completed, 6 of 8 answered (1 result lines malformed); 2 to submit again" in err
     assert "submitted 2 requests in 1 batch(es) (batch-2)" in err
+    assert "could not delete" not in err  # the recording holds the deletes of both batches' files
     records = _records(out)
     assert sorted(r["doc_id"] for r in records) == ["r000", "r001", "r002", "r003"]
     assert all(r["problems"] and r["platforms"] for r in records)  # the answers, grounded in the documents

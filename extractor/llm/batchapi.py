@@ -123,6 +123,14 @@ class Provider:
         content: bytes = self._call(lambda: self.client.files.content(file_id), f"download file {file_id}").content
         return content
 
+    def delete(self, file_id: str) -> bool:
+        """Delete a file we uploaded or a batch wrote, once its answers are kept; False if it was gone already."""
+        try:
+            self._call(lambda: self.client.files.delete(file_id), f"delete file {file_id}")
+        except ConfigError:  # a 404 here: the file is gone (deleted before, or expired)
+            return False
+        return True
+
     def _call(self, call: Any, what: str, retry: bool = True) -> Any:
         where = self.llm.where
         try:
