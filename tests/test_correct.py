@@ -165,3 +165,24 @@ def test_revalidate_keeps_model_findings(seed_reports: dict[str, Report]) -> Non
     report = seed_reports["000_709a8d8ff7e18c17"].model_copy(deep=True)
     report.findings.append(Finding(rule="G1", severity="warning", message="an item the model gave was not found"))
     assert "G1" in {f.rule for f in revalidate(report).findings}
+
+
+def test_correct_then_export_shows_the_cell_as_corrected(
+    broken_r32: tuple[Path, str, int | float], tmp_path: Path
+) -> None:
+    """What a reviewer fixed reaches the analyst: the exported cell holds the corrected value and says so."""
+    import csv as csvlib
+
+    out, path, true_value = broken_r32
+    printed = _records(out)["broken"][path.split(".")[0]][path.split(".")[1]][path.split(".")[2]]["value"]
+    corrections = tmp_path / "corrections.csv"
+    corrections.write_text(f"doc_id,path,value,note\nbroken,{path},{true_value},checked\n", encoding="utf-8")
+    fixed, cells = tmp_path / "fixed.jsonl", tmp_path / "cells.csv"
+    assert main(["correct", str(out), str(corrections), "-o", str(fixed)]) == 0
+    assert main(["export", str(fixed), "-o", str(cells), "--shape", "long", "-q"]) == 0
+    with open(cells, encoding="utf-8-sig", newline="") as fh:
+        rows = {(r["doc_id"], r["key"]): r for r in csvlib.DictReader(fh)}
+    row = rows[("broken", path)]
+    assert float(row["value"]) == true_value and row["corrected"] == "true"
+    assert float(row["corrected_from"]) == printed and row["corrected_note"] == "checked"
+    assert all(r["corrected"] == "false" for key, r in rows.items() if key != ("broken", path))
