@@ -41,21 +41,20 @@ def _tries(out: Path) -> dict[int, int]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """60 generated reports, shared by the tests of this module (they only read them): enough for three
-    batches, a budget that stops part-way and a disk that fills part-way."""
+    """200 generated reports, shared by the tests of this module (they only read them)."""
     folder = tmp_path_factory.mktemp("corpus") / "in"
-    _corpus(folder, 60)
+    _corpus(folder, 200)
     return folder
 
 
 def _faults(batch: int, index: int, body: dict) -> str | None:  # type: ignore[type-arg]
-    """Batch 1: a failed item, an invalid answer; batch 2: a cut result line; batch 3 expires after 12."""
-    if batch == 3 and index >= 12:
+    """Batch 1: a failed item, an invalid answer; batch 2: a cut result line; batch 3 expires after 60."""
+    if batch == 3 and index >= 60:
         return "expire"
     return {(1, 3): "fail", (1, 10): "invalid", (2, 7): "malformed"}.get((batch, index))
 
 
-def test_batch_api_each_document_once_equal_to_live_resumed_and_resubmitted(
+def test_batch_api_200_documents_each_once_equal_to_live_resumed_and_resubmitted(
     tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = corpus
@@ -65,13 +64,13 @@ def test_batch_api_each_document_once_equal_to_live_resumed_and_resubmitted(
                      *_llm_args(server)]) == 0  # fmt: skip
         asked_live = server.requests
         args = ["extract", str(folder), "-o", str(out), "--no-cache", *_llm_args(server), "--via", "batch-api"]
-        args += ["--batch-max-requests", "50"]
-        assert main(args) == 0  # 120 requests in 3 batches; nothing to record before they end
+        args += ["--batch-max-requests", "150"]
+        assert main(args) == 0  # 400 requests in 3 batches; nothing to record before they end
         assert not out.exists() or out.read_text(encoding="utf-8") == ""
-        assert "submitted 120 requests in 3 batch(es) (batch-1, batch-2, batch-3)" in capsys.readouterr().err
+        assert "submitted 400 requests in 3 batch(es) (batch-1, batch-2, batch-3)" in capsys.readouterr().err
 
         # the next run collects every batch, then the disk fills while it writes records
-        limit = 450_000  # about half the records
+        limit = 1_500_000
         setup = (
             "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
             f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); "
@@ -79,25 +78,25 @@ def test_batch_api_each_document_once_equal_to_live_resumed_and_resubmitted(
         proc = subprocess.run([sys.executable, "-c", setup + CLI[2], *args], capture_output=True, text=True,
                               timeout=120)  # fmt: skip
         assert proc.returncode == 1 and "cannot write the output" in proc.stderr, proc.stderr[-2000:]
-        for note in ("batch batch-1: completed, 49 of 50 answered; 1 to submit again",
-                     "batch batch-2: completed, 49 of 50 answered (1 result lines malformed); 1 to submit again",
-                     "batch batch-3: expired, 12 of 20 answered; 8 to submit again"):  # fmt: skip
+        for note in ("batch batch-1: completed, 149 of 150 answered; 1 to submit again",
+                     "batch batch-2: completed, 149 of 150 answered (1 result lines malformed); 1 to submit again",
+                     "batch batch-3: expired, 60 of 100 answered; 40 to submit again"):  # fmt: skip
             assert note in proc.stderr
         written = len(_records(out))
-        assert 0 < written < 60
+        assert 0 < written < 200
 
-        assert main([*args, "--wait", "--poll", "0"]) == 0  # resumes: the rest, and the 10 items again
+        assert main([*args, "--wait", "--poll", "0"]) == 0  # resumes: the rest, and the 42 items again
         err = capsys.readouterr().err
-        assert "submitted 10 requests in 1 batch(es) (batch-4)" in err
-        assert "batch batch-4: completed, 10 of 10 answered" in err
+        assert "submitted 42 requests in 1 batch(es) (batch-4)" in err
+        assert "batch batch-4: completed, 42 of 42 answered" in err
         assert server.requests == asked_live + 1  # only the invalid answer was asked again live
         assert server.batches.files == {}  # every request and result file deleted once its answers were kept
     records = _records(out)
-    assert len(records) == 60 and len({r["doc_id"] for r in records}) == 60  # every document exactly once
+    assert len(records) == 200 and len({r["doc_id"] for r in records}) == 200  # every document exactly once
     assert _strip(records) == _strip(_records(live))
-    assert _tries(out) == {1: 110, 2: 10}  # the failed, malformed and expired items went in a second batch
+    assert _tries(out) == {1: 358, 2: 42}  # the failed, malformed and expired items went in a second batch
     usage = [r["provenance"]["usage"] for r in records]
-    assert sum(u["batched"] for u in usage) == 120 and sum(u["re_asks"] for u in usage) == 1
+    assert sum(u["batched"] for u in usage) == 400 and sum(u["re_asks"] for u in usage) == 1
 
 
 @pytest.mark.parametrize("keep", [False, True], ids=["deleted", "kept"])
@@ -156,7 +155,7 @@ def test_budget_stops_starting_documents_at_the_one_that_would_pass_it(
     assert sorted(r["doc_id"] for r in records) == [f"r{i:03d}" for i in range(37)]
     assert all(r["provenance"]["usage"]["cost"] == pytest.approx(each) for r in records)
     err = capsys.readouterr().err
-    assert "60 documents: 37 ok, 0 failed, 0 already done, 23 not started (--budget)" in err
+    assert "200 documents: 37 ok, 0 failed, 0 already done, 163 not started (--budget)" in err
     assert "budget $0.0090: stopped starting documents after 37, having spent $0.0089" in err
     assert "cost $0.0089 (estimated)" in err
 
@@ -176,8 +175,8 @@ def test_batch_api_budget_submits_whole_documents_until_the_estimate_would_pass_
         assert server.batches.items == 24  # twelve documents' two requests
     err = capsys.readouterr().err
     assert "submitted 24 requests in 1 batch(es)" in err
-    assert "48 documents not submitted" in err and "12 documents wait for provider batches" in err
-    assert "12 waiting for a provider batch, 48 not started (--budget)" in err
+    assert "188 documents not submitted" in err and "12 documents wait for provider batches" in err
+    assert "12 waiting for a provider batch, 188 not started (--budget)" in err
 
 
 def test_batch_api_a_secret_in_the_endpoint_reaches_no_file_or_message(
