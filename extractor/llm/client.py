@@ -267,6 +267,9 @@ class LLM:
             http_client=http_client,  # type: ignore[arg-type]
         )
         self.usage = UsageCounter()  # every call made through this client
+        # the endpoint's refusal (401/403/404): every later call raises it at once, so the documents already
+        # in flight on other threads send nothing more while the run stops
+        self.refused: str | None = None
 
     def request(
         self, prompt: RenderedPrompt, response_model: type[BaseModel], max_tokens: int | None = None
@@ -387,8 +390,10 @@ class LLM:
         """POST one request, transport errors retried (never a timeout); the completion as a dict."""
 
         def attempt() -> wire.Completion:
-            self._count(usage, attempts=1)
             with self._slots or contextlib.nullcontext():
+                if self.refused is not None:
+                    raise ConfigError(self.refused)
+                self._count(usage, attempts=1)
                 return self._post(body)
 
         try:
@@ -400,7 +405,8 @@ class LLM:
                 "still be generating it; raise --timeout, or re-run later"
             ) from exc
         except _CONFIG_ERRORS as exc:
-            raise ConfigError(_config_message(self.config, exc)) from exc
+            self.refused = _config_message(self.config, exc)
+            raise ConfigError(self.refused) from exc
         except _RETRIED as exc:
             raise ModelError(
                 f"{self.where}: {exc}; retried {self.config.transport_attempts} times, try again later"
