@@ -52,8 +52,10 @@ def _latest(path: Path) -> dict[str, dict]:  # type: ignore[type-arg]
     return {r["doc_id"]: r for r in _records(path)}  # file order: the last record of a doc_id wins
 
 
-def _llm_args(server: TestServer, *extra: str) -> list[str]:
-    return ["--backend", "llm", "--base-url", server.base_url, "--model", "test-model", "--timeout", "0.3", *extra]
+def _llm_args(server: TestServer, *extra: str, timeout: str = "10") -> list[str]:
+    """A model backend on the test server; ``timeout`` short only where a test makes the server hang (a loaded
+    machine can take a few tenths of a second to answer on loopback)."""
+    return ["--backend", "llm", "--base-url", server.base_url, "--model", "test-model", "--timeout", timeout, *extra]
 
 
 def test_batch_retries_429_500_and_malformed_answers(tmp_path: Path) -> None:
@@ -61,7 +63,12 @@ def test_batch_retries_429_500_and_malformed_answers(tmp_path: Path) -> None:
     faults = {1: "429", 2: "500", 3: "malformed"}
     with TestServer(faults=faults, hang_s=1) as server:
         out = tmp_path / "out.jsonl"
-        assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server)]) == 0
+        assert (
+            main(
+                ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server, timeout="0.3")]
+            )
+            == 0
+        )
     records = _records(out)
     assert sorted(r["doc_id"] for r in records) == ["r000", "r001"]
     assert all("error" not in r and r["provenance"]["backend"] == "llm" for r in records)
@@ -72,7 +79,9 @@ def test_batch_records_a_document_whose_calls_keep_failing_and_goes_on(tmp_path:
     _corpus(tmp_path / "in", 3, mark=1)
     with TestServer(faults=_marked(fault), hang_s=1) as server:
         out = tmp_path / "out.jsonl"
-        code = main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server)])
+        code = main(
+            ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server, timeout="0.3")]
+        )
     assert code == 1
     records = _latest(out)
     assert set(records) == {"r000", "r001", "r002"}
@@ -85,7 +94,7 @@ def test_batch_a_timeout_is_not_asked_again_and_its_tokens_are_counted(tmp_path:
     _corpus(tmp_path / "in", 2, mark=1)
     out = tmp_path / "out.jsonl"
     with TestServer(faults=_marked("hang"), hang_s=1) as server:
-        args = ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server)]
+        args = ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server, timeout="0.3")]
         assert main(args) == 1
         assert server.requests == 4  # two calls a document: the one that timed out was not sent again
     failed = _latest(out)["r001"]
