@@ -18,6 +18,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -33,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # type: ignore[import-untyped]  # noqa: E402
 
+from benchmarks import readme_block  # noqa: E402
 from extractor.llm.pricing import load_prices, money, price_for  # noqa: E402
 from extractor.synthetic import LAYOUTS, generate  # noqa: E402
 from extractor.synthetic.files import to_pdf  # noqa: E402
@@ -205,10 +208,12 @@ def main() -> int:
     ap.add_argument("--resume", type=int, default=10000)
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: jobs, model, batch-api, cost, resume")
     ap.add_argument("--keep", help="reuse this folder for the generated corpora instead of a temporary one")
+    ap.add_argument("--readme", action="store_true", help="write what it printed into README.md's bench:batch block")
     args = ap.parse_args()
     skip = set(args.skip.split(",")) - {""}
     print(f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    with tempfile.TemporaryDirectory() as tmp:
+    printed = io.StringIO()
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(_Tee(sys.stdout, printed)):
         base = Path(args.keep) if args.keep else Path(tmp)
         if "jobs" not in skip:
             bench_jobs(base, args.text, args.pdf)
@@ -220,7 +225,30 @@ def main() -> int:
             bench_cost()
         if "resume" not in skip:
             bench_resume(base, args.resume)
+    if args.readme:
+        argv = sys.argv[1:]
+        if args.keep:  # where the corpora were kept says nothing about the figures
+            at = argv.index("--keep")
+            argv = argv[:at] + argv[at + 2 :]
+        lines = "\n".join(f"    {line}" for line in printed.getvalue().splitlines())
+        readme_block.update("batch", f"{readme_block.header('bench_batch.py', argv)}:\n\n{lines}")
     return 0
+
+
+class _Tee(io.TextIOBase):
+    """What the benchmark prints, shown as it goes and kept for the README."""
+
+    def __init__(self, *streams: Any) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
 
 
 if __name__ == "__main__":
