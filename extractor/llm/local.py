@@ -146,13 +146,22 @@ def start(port: int = DEFAULT_PORT, wait_s: float = 300.0) -> dict[str, object]:
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ConfigError(
-                f"the local model server exited with {proc.returncode}; see {cache_dir() / 'local-model.log'}"
-            )
+            raise ConfigError(_exited(proc.returncode))
         if _ready(port):
             return {**state, "ready": True}
         time.sleep(1)
     raise ConfigError(f"the local model server did not answer within {wait_s:.0f} s; see the log in {cache_dir()}")
+
+
+def _exited(code: int) -> str:
+    message = f"the local model server exited with {code}; see {cache_dir() / 'local-model.log'}"
+    if code == -signal.SIGILL:  # llama.cpp compiled for instructions this CPU (or VM) does not offer
+        message += (
+            "; it was killed by an illegal instruction: rebuild llama-cpp-python for a portable instruction set "
+            '(CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" pip install '
+            "--force-reinstall --no-deps --no-cache-dir llama-cpp-python==0.3.36)"
+        )
+    return message
 
 
 def stop(grace_s: float = 10.0) -> bool:
