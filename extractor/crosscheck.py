@@ -26,12 +26,16 @@ def _sum(tables: dict[str, Table[Cell] | None], paths: tuple[str, ...]) -> float
     return sum(c["value"] for c in cells if c is not None and c["value"] is not None)
 
 
-def _finding(claim: Claim, tables: dict[str, Table[Cell] | None], found: float) -> Finding:
+def _finding(
+    claim: Claim, tables: dict[str, Table[Cell] | None], found: float, others: list[tuple[tuple[str, ...], float]]
+) -> Finding:
+    """``others``: the other readings the sentence allows, with their sums; none of them matched either."""
     cells = [_lookup(tables, p) for p in claim.paths]
+    nor = "".join(f"; read as {' + '.join(paths)}, {value:g}" for paths, value in others)
     return Finding(
         rule=N1.id,
         severity="warning",
-        message=f"the text says {claim.what}: {claim.stated}, but {' + '.join(claim.paths)} = {found:g}",
+        message=f"the text says {claim.what}: {claim.stated}, but {' + '.join(claim.paths)} = {found:g}{nor}",
         cells=[
             CellRef(path=p, value=c["value"] if c else None, span=c["span"] if c else None)
             for p, c in zip(claim.paths, cells, strict=True)
@@ -56,10 +60,10 @@ def check_prose(
         seen.add((claim.paths, claim.stated))
         if abs(found - claim.stated) < 1e-9:
             continue
-        readings = (_sum(tables, alt) for alt in claim.alternatives)
-        if any(r is not None and abs(r - claim.stated) < 1e-9 for r in readings):
+        others = [(alt, r) for alt in claim.alternatives if (r := _sum(tables, alt)) is not None]
+        if any(abs(r - claim.stated) < 1e-9 for _, r in others):
             continue
-        findings.append(_finding(claim, tables, found))
+        findings.append(_finding(claim, tables, found, others))
     return findings
 
 

@@ -58,6 +58,10 @@ def test_claims_received_may_count_the_applications_carried_over() -> None:
     )
     text, _ = _with(f"全区收到政府信息公开申请{both + 1}件。")
     assert "table3.new_received.total" in _n1(text)
+    (message,) = [f.message for f in extract_text(text).findings if f.rule == "N1"]
+    # neither reading explains it, and the finding says both were tried
+    assert f"{both + 1}, but table3.new_received.total = {values['new']}" in message
+    assert f"read as table3.new_received.total + table3.carried_over.total, {both}" in message
 
 
 def test_claims_granted_in_whole_or_in_part_is_the_sum_of_both_rows() -> None:
