@@ -215,6 +215,25 @@ def test_main_eval_set_scores_one_set(tmp_path: Path) -> None:
     assert set(report.groups) == {"bundled"} and len(report.cases) == 5
 
 
+def test_main_eval_docs_scores_the_chosen_documents_and_compares_only_with_the_same_choice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    few, also, every = tmp_path / "few.json", tmp_path / "also.json", tmp_path / "all.json"
+    assert main(["eval", "--set", "real", "--docs", "pingtan_2023, *_2019", "-o", str(few)]) == 0
+    report = EvalReport.model_validate_json(few.read_text(encoding="utf-8"))
+    names = sorted(c.name for c in report.cases)
+    assert "pingtan_2023" in names and "pingtan_2019" in names and "pingtan_2020" not in names
+    assert all(n == "pingtan_2023" or n.endswith("_2019") for n in names)
+    assert main(["eval", "--set", "real", "--docs", "*_2019,pingtan_2023", "-o", str(also)]) == 0
+    assert main(["eval", "--set", "real", "-o", str(every)]) == 0
+    capsys.readouterr()
+    assert main(["eval", "--compare", str(few), str(also)]) == 0  # the same choice, written in another order
+    assert main(["eval", "--compare", str(few), str(every)]) == 2  # another selection is another dataset
+    assert "different datasets" in capsys.readouterr().err
+    assert main(["eval", "--set", "real", "--docs", "no_such_report", "-o", str(also)]) == 2
+    assert "no gold document matches; names are like" in capsys.readouterr().err
+
+
 def _report(cases: list[Case], dataset: str = "gold") -> EvalReport:
     return run(cases, rules_backend, dataset)
 

@@ -4,6 +4,7 @@ a score moved the wrong way by more than its tolerance)."""
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import tempfile
 from pathlib import Path
@@ -33,6 +34,12 @@ def add_arguments(ev: argparse.ArgumentParser) -> None:
         help="a gold set to score: bundled (evals/gold) or real (evals/real/gold); repeat for both (default: both)",
     )
     ev.add_argument("--gold", default=None, help="score this gold folder instead of the gold sets")
+    ev.add_argument(
+        "--docs",
+        metavar="PATTERNS",
+        help="only the gold documents whose names match these comma-separated patterns (pingtan_2023,'*2019*'): "
+        "a few documents to iterate a prompt on with a slow model; runs compare only over the same selection",
+    )
     ev.add_argument("--synthetic", type=int, metavar="N", help="score N generated reports instead of the gold sets")
     ev.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports")
     ev.add_argument("--inputs", default="txt", help="synthetic input formats, comma-separated: txt,html,docx,pdf,scan")
@@ -88,6 +95,8 @@ def _cases(args: argparse.Namespace, tmp: Path) -> tuple[list[Case], str]:
     if sum(map(bool, (args.sets, args.gold, args.synthetic is not None))) > 1:
         raise UsageError("--set, --gold and --synthetic each choose the documents: give one of them")
     if args.synthetic is not None:
+        if args.docs:
+            raise UsageError("--docs picks gold documents; with --synthetic use N instead")
         if args.synthetic < 1:
             raise UsageError("--synthetic needs a positive number of documents")
         inputs = tuple(x.strip() for x in args.inputs.split(","))
@@ -98,9 +107,22 @@ def _cases(args: argparse.Namespace, tmp: Path) -> tuple[list[Case], str]:
         return cases, f"synthetic (n={args.synthetic}, seed={args.seed}, inputs={','.join(inputs)})"
     if args.gold:
         folder = Path(args.gold)
-        return gold_cases(folder), f"gold ({folder.name})"
+        return _only(gold_cases(folder), f"gold ({folder.name})", args.docs)
     sets = list(dict.fromkeys(args.sets or SETS))
-    return [c for name in sets for c in gold_cases(GOLD_SETS[name], name)], f"gold sets: {', '.join(sets)}"
+    cases = [c for name in sets for c in gold_cases(GOLD_SETS[name], name)]
+    return _only(cases, f"gold sets: {', '.join(sets)}", args.docs)
+
+
+def _only(cases: list[Case], dataset: str, patterns: str | None) -> tuple[list[Case], str]:
+    """The cases ``--docs`` keeps; the selection is part of the dataset's name."""
+    if patterns is None:
+        return cases, dataset
+    wanted = [p.strip() for p in patterns.split(",") if p.strip()]
+    kept = [c for c in cases if any(fnmatch.fnmatchcase(c.name, p) for p in wanted)]
+    if not kept:
+        like = f"; names are like {cases[0].name}" if cases else ""
+        raise UsageError(f"--docs {patterns}: no gold document matches{like}")
+    return kept, f"{dataset}; docs {','.join(sorted(wanted))}"
 
 
 def _compare(args: argparse.Namespace, err: Console) -> int:
