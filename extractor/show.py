@@ -196,10 +196,12 @@ def show(report: Report, console: Console) -> None:
 
 
 def _pick(path: str, doc_id: str | None) -> Report | FailureRecord:
-    if doc_id is None:
+    if doc_id is None:  # the first document, as its latest record says (a re-run may have superseded a failure)
         for line_no, line in read_lines(path):
-            return parse_record(path, line_no, line)
-        raise UsageError(f"{path}: no records in the file; extract reports into it first")
+            doc_id = parse_record(path, line_no, line).doc_id
+            break
+        else:
+            raise UsageError(f"{path}: no records in the file; extract reports into it first")
     ids: list[str] = []
     bad: list[str] = []
     for _, record in latest_records(path):

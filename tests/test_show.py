@@ -62,3 +62,20 @@ def test_main_show_tells_records_by_content_not_suffix(tmp_path: Path, capsys: p
     shutil.copy(DOCUMENTS / "002_2581eebe3519dac9.txt", report)
     assert main(["show", str(report)]) == 0
     assert "1596496.16元" in capsys.readouterr().out
+
+
+def test_main_show_without_doc_id_shows_the_first_documents_latest_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A failure a re-run superseded is history: ``show OUT.jsonl`` shows what readers take, the latest."""
+    source = DOCUMENTS / "002_2581eebe3519dac9.txt"
+    records = tmp_path / "r.jsonl"
+    assert main(["extract", str(source), "-o", str(records), "-q"]) == 0
+    report = records.read_text(encoding="utf-8")
+    failure = '{"doc_id":"002_2581eebe3519dac9","source":{"path":"x.txt"},"error":{"type":"ModelError",'
+    failure += '"message":"the endpoint failed","retry":true}}\n'
+    records.write_text(failure + report, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["show", str(records)]) == 0
+    out = capsys.readouterr().out
+    assert "1596496.16元" in out and "the endpoint failed" not in out
