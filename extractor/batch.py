@@ -52,7 +52,7 @@ def run_config(stage: ModelStage | None) -> str:
     endpoint = safe_url(c.base_url) or "default"
     return (
         f"extractor {__version__}; backend llm; endpoint {endpoint}; model {c.model}; mode {c.mode}; "
-        f"tables {stage.tables}; prompts {prompts}{ocr}"
+        f"tables {stage.tables}; prompts {prompts}{ocr}" + ("" if stage.ask == "all" else f"; ask {stage.ask}")
     )
 
 

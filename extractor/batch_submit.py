@@ -172,7 +172,7 @@ class Run:
     def _pass(self, answers: Answers) -> Summary:
         """Every document not yet recorded, in order, one at a time (no call is made but re-asks, so order
         costs nothing and makes the submission follow the input's order)."""
-        stage = BatchStage(self.llm, self.stage.prompts_dir, self.stage.tables, answers)
+        stage = BatchStage(self.llm, self.stage.prompts_dir, self.stage.tables, self.stage.ask, answers=answers)
         self.llm.collected = answers
         try:
             known = scan(self.out.path)

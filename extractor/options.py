@@ -32,6 +32,14 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
         help="parse: model only fills tables the parser could not read; model: model tables; "
         "both: compare and report disagreements",
     )
+    p.add_argument(
+        "--ask",
+        choices=["all", "needed"],
+        default="all",
+        help="all: ask the model about every document's narrative and overview (default); needed: only where the "
+        "rules read it poorly (what a rules record lists in needs_model), to spend on a batch only what the rules "
+        "could not do",
+    )
     p.add_argument("--prompts", help="prompt folder (default: prompts/ of this checkout)")
     p.add_argument("--timeout", type=float, help=timeout_help())
 
@@ -39,8 +47,8 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
 def model_stage(args: argparse.Namespace) -> ModelStage | None:
     """The model stage the flags ask for, or None for the rules backend."""
     if args.backend == "rules" and not (args.model or args.base_url or args.mode or args.prompts):
-        if args.tables != "parse":
-            raise UsageError("--tables needs --backend llm or local")
+        if args.tables != "parse" or args.ask != "all":
+            raise UsageError("--tables and --ask need --backend llm or local")
         return None  # no model: the llm package (openai, instructor) is not even imported
     from .llm.setup import build_stage
 
@@ -57,4 +65,5 @@ def model_stage(args: argparse.Namespace) -> ModelStage | None:
         timeout=args.timeout,
         max_in_flight=getattr(args, "workers", None),
         prices=getattr(args, "prices", None),
+        ask=args.ask,
     )

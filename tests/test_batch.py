@@ -336,3 +336,35 @@ def test_batch_reads_a_list_file(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     assert main(["extract", "--from-list", str(listing), "-o", str(out), "-q"]) == 0
     assert [r["doc_id"] for r in _records(out)] == ["000_709a8d8ff7e18c17", "002_2581eebe3519dac9"]
+
+
+def test_batch_ask_needed_asks_the_model_only_where_the_rules_read_poorly(tmp_path: Path) -> None:
+    """On a big batch the model's cost should go where the rules fall short: here one report's section 五 is a
+    single long block the rules cannot split, the other reads cleanly."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = generate(100, "tab", zero_rate=0.2).text
+    (folder / "clean.txt").write_text(text, encoding="utf-8")
+    start, end = text.index("（一）存在的主要问题"), text.index("### ", text.index("（一）存在的主要问题"))
+    block = "本年度我单位政府信息公开工作虽然取得一定成效，但与上级要求和群众期待相比仍有差距" * 6 + "。\n\n"
+    (folder / "block.txt").write_text(text[:start] + block + text[end:], encoding="utf-8")
+    rules = tmp_path / "rules.jsonl"
+    assert main(["extract", str(folder), "-o", str(rules), "-q"]) == 0
+    assert {r["doc_id"]: r.get("needs_model", []) for r in _records(rules)} == {
+        "block": ["improvements"],
+        "clean": [],
+    }
+    asked = {}
+    for ask in ("needed", "all"):
+        out = tmp_path / f"{ask}.jsonl"
+        with TestServer() as server:
+            assert (
+                main(["extract", str(folder), "-o", str(out), "-q", "--no-cache", *_llm_args(server), "--ask", ask])
+                == 0
+            )
+            asked[ask] = server.requests
+        prompts = {r["doc_id"]: list(r["provenance"]["prompts"] or {}) for r in _records(out)}
+        if ask == "needed":
+            assert prompts == {"block": ["narrative"], "clean": []}
+            assert all("ask needed" in r["provenance"]["config"] for r in _records(out))
+    assert asked == {"needed": 1, "all": 4}  # narrative and overview for each document when all are asked

@@ -204,8 +204,9 @@ def test_batch_api_a_secret_in_the_endpoint_reaches_no_file_or_message(
         (["--via", "batch-api"], "needs -o OUTPUT"),
         (["--via", "batch-api", "--backend", "rules"], "needs --backend llm"),
         (["--budget", "1"], "--budget needs a model backend"),
+        (["--ask", "needed", "--backend", "rules"], "--tables and --ask need --backend llm or local"),
     ],
-    ids=["no-output", "no-model", "budget-without-model"],
+    ids=["no-output", "no-model", "budget-without-model", "ask-without-model"],
 )
 def test_batch_api_and_budget_usage_errors_stop_before_any_document(
     flags: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path

@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel
 
+from ..confidence import needs_model
 from ..errors import ModelError
 from ..ingest import Document
 from ..rules import G1, L1, L2, L3
@@ -29,6 +30,7 @@ from .models import NarrativeOut, OverviewOut, Table2Out, Table3Out, Table4Out
 from .prompts import load_prompt, schema_hash
 
 TablesMode = Literal["parse", "model", "both"]
+AskMode = Literal["all", "needed"]
 # A table answer is long (table 3: ~1,200 tokens): no re-ask of a failed one (a re-ask resends it all and
 # takes minutes on a small local model); the failure is reported (L3) and the parse kept.
 TABLE_LIMITS = {"max_tokens": 1600, "max_retries": 0}
@@ -42,12 +44,15 @@ class ModelStage:
     llm: ModelClient
     prompts_dir: Path | None = None
     tables: TablesMode = "parse"
+    ask: AskMode = "all"  # needed: only the parts the rules read poorly (the record's needs_model)
 
     def run(self, doc: Document, sections: dict[str, Section], tables: Tables, narrative: Narrative) -> ModelAdditions:
         """What the model adds to the rules' reading of ``doc``, with findings for what could not be grounded
         or disagrees. The narrative and overview calls are independent: they are asked at once."""
         five = sections.get("problems_and_improvements")
         one, six = sections.get("overview"), sections.get("other_matters")
+        if self.ask == "needed":
+            five, one = self._needed(sections, tables, narrative)
         run = _Run(self, doc)
         asks: dict[str, Callable[[], BaseModel]] = {}
         if five is not None:
@@ -57,7 +62,7 @@ class ModelStage:
             asks["overview"] = lambda: run.ask(
                 "overview", OverviewOut, overview=doc.text[one.body_start : one.end], other=other
             )
-        answers = _at_once(asks)
+        answers = _at_once(asks)  # (none when ask=needed found nothing to ask: the tables may still be)
         problems = improvements = platforms = None
         facts: dict[str, OverviewFacts] = {}
         fee = None
@@ -84,6 +89,18 @@ class ModelStage:
             prompts=run.prompts(),
             usage=run.usage.usage(),
         )
+
+    def _needed(
+        self, sections: dict[str, Section], tables: Tables, narrative: Narrative
+    ) -> tuple[Section | None, Section | None]:
+        """Sections 五 and 一 to ask about, or None for those whose parts the rules read well: a whole batch
+        costs only what the rules could not do (tables the parser could not read are asked for either way)."""
+        need = needs_model(
+            sections, narrative.problems, narrative.improvements, narrative.platforms, narrative.fee, tables.formats
+        )
+        five = sections.get("problems_and_improvements") if {"problems", "improvements"} & set(need) else None
+        one = sections.get("overview") if {"platforms", "info_processing_fee"} & set(need) else None
+        return five, one
 
 
 def _answer(answers: dict[str, BaseModel], task: str, model: type[M]) -> M:

@@ -10,7 +10,7 @@ from ..errors import ConfigError, UsageError
 from ..paths import cache_dir as default_cache
 from .client import LLM, LLMConfig, ResponseCache
 from .defaults import TIMEOUTS
-from .extract import ModelStage, TablesMode
+from .extract import AskMode, ModelStage, TablesMode
 from .pricing import load_prices, price_for
 from .prompts import DEFAULT_PROMPTS, load_prompt
 
@@ -28,12 +28,13 @@ def build_stage(
     timeout: float | None = None,
     max_in_flight: int | None = None,
     prices: str | None = None,
+    ask: AskMode = "all",
 ) -> ModelStage | None:
     """None for the rules backend; for ``local``, the local server is started if it is not running. The
     model's price comes from the price tables (bundled examples, the user's, ``prices``), if they have it."""
     if backend == "rules":
-        if model or base_url or mode or tables != "parse" or prompts:
-            raise UsageError("--model, --base-url, --mode, --tables and --prompts need --backend llm or local")
+        if model or base_url or mode or tables != "parse" or prompts or ask != "all":
+            raise UsageError("--model, --base-url, --mode, --tables, --ask and --prompts need --backend llm or local")
         return None
     if backend == "local":
         from . import local
@@ -58,7 +59,7 @@ def build_stage(
             _usable_cache(default_cache() / "responses" if cache_dir == "default" else Path(cache_dir))
         )
     llm = LLM(config, cache=cache, rpm=rpm, max_in_flight=max_in_flight, price=price)
-    return ModelStage(llm, folder, tables)
+    return ModelStage(llm, folder, tables, ask)
 
 
 def _check_prompts(folder: Path | None) -> None:
