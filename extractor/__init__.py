@@ -6,9 +6,14 @@ command line and for code that imports one module.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# when this package's code first ran (the ``extractor`` command's start, but for the interpreter's own ~30 ms):
+# the process's start would be the shell's when a shell execs the command last in ``a && b && extractor …``
+IMPORTED_AT = time.monotonic()
 
 __all__ = [
     "CrossYearFinding",

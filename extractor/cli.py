@@ -100,20 +100,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run() -> int:
-    """The ``extractor`` command: ``main`` timed from the start of the process, interpreter included."""
-    return main(None, started=process_started())
+    """The ``extractor`` command: ``main`` timed from the first import of the package (start-up included)."""
+    from . import IMPORTED_AT
 
-
-def process_started() -> float:
-    """This process's start on the ``time.monotonic`` clock (Linux /proc; else now)."""
-    try:
-        with open("/proc/self/stat", encoding="ascii") as fh:
-            ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
-        with open("/proc/uptime", encoding="ascii") as fh:
-            uptime = float(fh.read().split()[0])
-        return time.monotonic() - max(0.0, uptime - ticks / os.sysconf("SC_CLK_TCK"))
-    except (OSError, ValueError, IndexError):
-        return time.monotonic()
+    return main(None, started=IMPORTED_AT)
 
 
 def _ocr_option(p: argparse.ArgumentParser) -> None:

@@ -163,6 +163,14 @@ def test_extract_wall_time_covers_the_whole_command(tmp_path: Path) -> None:
     assert 0.5 * total <= reported <= total  # start-up included, not only the documents
 
 
+def test_extract_wall_time_is_the_commands_own_when_a_shell_execs_it_last(tmp_path: Path) -> None:
+    """``a && extractor …``: the shell execs the last command in its own process, started before ``a``."""
+    command = f"sleep 2 && {EXTRACTOR} extract {DOCUMENTS} -o {tmp_path / 'o.jsonl'}"
+    proc = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+    reported = float(proc.stderr.rsplit(";", 1)[1].strip().removesuffix(" s"))
+    assert proc.returncode == 0 and reported < 2
+
+
 def test_extract_a_bug_on_one_document_is_logged_with_its_traceback_and_the_batch_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
