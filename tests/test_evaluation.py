@@ -315,3 +315,13 @@ def test_committed_baseline_covers_both_gold_sets() -> None:
     baseline = EvalReport.model_validate_json((GOLD_SETS["bundled"].parent / "baseline.json").read_text("utf-8"))
     assert baseline.dataset == "gold sets: bundled, real" and set(baseline.groups) == {"bundled", "real"}
     assert {c.name for c in baseline.cases} == {g.doc_id for f in GOLD_SETS.values() for g, _ in load_gold(f)}
+
+
+def test_committed_local_baseline_is_a_report_on_real_gold_documents() -> None:
+    """The local model's baseline (prompt work compares against it) names real documents that still have gold."""
+    path = GOLD_SETS["bundled"].parent / "baseline-local.json"
+    baseline = EvalReport.model_validate_json(path.read_text("utf-8"))
+    real = {g.doc_id for g, _ in load_gold(GOLD_SETS["real"])}
+    assert baseline.backend == "local" and baseline.dataset.startswith("gold sets: real; docs ")
+    assert {c.name for c in baseline.cases} <= real and len(baseline.cases) >= 6
+    assert not any(c.error for c in baseline.cases)
