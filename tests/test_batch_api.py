@@ -119,6 +119,19 @@ def test_batch_api_deletes_its_files_at_the_provider_once_collected_unless_asked
     assert len(_records(out)) == 2 and "could not delete" not in capsys.readouterr().err
 
 
+def test_provider_delete_says_whether_the_file_was_there() -> None:
+    """A file already gone (deleted by an earlier run, or expired) is not an error: the delete is idempotent."""
+    from extractor.llm.batchapi import Provider
+    from extractor.llm.client import LLM, LLMConfig
+
+    with TestServer() as server:
+        provider = Provider(LLM(LLMConfig(model="test-model", base_url=server.base_url, api_key="sk-test")))
+        uploaded = provider.client.files.create(file=("r.jsonl", b"{}\n"), purpose="batch").id
+        assert provider.delete(uploaded) is True
+        assert provider.delete(uploaded) is False
+        assert server.batches.deleted == [uploaded]
+
+
 def test_batch_api_a_collect_cut_off_while_downloading_resumes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], backoff_clock: list[float]
 ) -> None:

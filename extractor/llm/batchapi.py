@@ -124,12 +124,18 @@ class Provider:
         return content
 
     def delete(self, file_id: str) -> bool:
-        """Delete a file we uploaded or a batch wrote, once its answers are kept; False if it was gone already."""
-        try:
-            self._call(lambda: self.client.files.delete(file_id), f"delete file {file_id}")
-        except ConfigError:  # a 404 here: the file is gone (deleted before, or expired)
-            return False
-        return True
+        """Delete a file we uploaded or a batch wrote, once its answers are kept; False if it was gone already
+        (deleted before, or expired). A refused key is still a configuration error."""
+
+        def call() -> bool:
+            try:
+                self.client.files.delete(file_id)
+            except openai.NotFoundError:
+                return False
+            return True
+
+        deleted: bool = self._call(call, f"delete file {file_id}")
+        return deleted
 
     def _call(self, call: Any, what: str, retry: bool = True) -> Any:
         where = self.llm.where
