@@ -19,6 +19,7 @@ from itertools import pairwise
 from .channel_context import serves_public, with_account_name
 from .channel_entries import (
     Found,
+    _name,
     is_umbrella,
     merge_halls_and_papers,
     merge_portals,
@@ -105,7 +106,7 @@ def _list_items(
             continue  # no channel word at all: not a list of channels
         if any(ts <= m.start() < te for ts, te in titles):
             continue
-        if not listed and not _pair_list(norm, m.start(), m.end(), word):
+        if not listed and not _pair_list(norm, m.start(), word):
             continue
         pieces, closed = _split_list(norm, m.start(), m.end())
         if len(pieces) < 2:
@@ -128,7 +129,7 @@ def _list_items(
     return found, seen
 
 
-def _pair_list(norm: str, start: int, end: int, word: re.Match[str] | None) -> bool:
+def _pair_list(norm: str, start: int, word: re.Match[str] | None) -> bool:
     """Whether a clause without 、 may be a list of two channels joined by 和/与/及: only as the object of a
     preposition or verb of publishing ("在A和B上增设", "报送图书馆和档案馆"); "规范政府网站和政务新媒体" is an
     action on two channels, named by their words alone."""
@@ -251,18 +252,15 @@ def extract_platforms(doc: Document, regions: list[tuple[int, int]]) -> list[Pla
     own = _own_copy(norm)
     if own is not None and not any(start <= own[0] < end for start, end in regions):
         regions = [*regions, own]
-    chosen: dict[str, Found] = {}  # one platform per name; the longest wording of it, at its first place
-    first: dict[str, int] = {}
+    chosen: dict[str, Found] = {}  # one platform per name, in the order first seen; the longest wording of it
     for start, end in sorted(regions):
         for f in _found(norm, start, end):
             key = _SAME_PLATFORM.sub("", doc.text[f.start : f.end])
             if not key:
                 continue
-            first.setdefault(key, len(first))
             if key not in chosen or f.end - f.start > chosen[key].end - chosen[key].start:
                 chosen[key] = f
-    found = sorted(chosen.values(), key=lambda f: first[_SAME_PLATFORM.sub("", doc.text[f.start : f.end])])
-    found = merge_renamed(norm, merge_portals(norm, found, own))
+    found = merge_renamed(norm, merge_portals(norm, list(chosen.values()), own))
     found = merge_halls_and_papers(norm, resolve_new_media(norm, found))
     return [Platform(name=doc.text[f.start : f.end], kind=f.kind, span=(f.start, f.end)) for f in found]
 
@@ -291,7 +289,7 @@ def _found(norm: str, start: int, end: int) -> list[Found]:
     listed = [f for f in listed if not any(q.start <= f.start < q.end or f.start <= q.start < f.end for q in quoted)]
     found = sorted([*quoted, *listed, *_standalone(norm, start, end, taken)], key=lambda f: f.start)
     found = _under_headings(norm, [with_account_name(norm, f, quoted) for f in found])
-    named = ["".join(norm[f.start : f.end].split()) for f in found]
+    named = [_name(norm, f) for f in found]
     return [  # a bare 公众号 beside "“平潭金井”微信公众号" in the same passage is that account, not another
         f
         for f, name in zip(found, named, strict=True)

@@ -40,10 +40,9 @@ class InputFile:
 class Inputs:
     files: list[InputFile] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)  # dot-files and dot-folders passed over in folders
-    unsupported: int = 0  # files in folders with another suffix
 
 
-def collect_inputs(paths: Iterable[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> Inputs:
+def collect_inputs(paths: Iterable[str | Path]) -> Inputs:
     """Files as given (any name, any suffix); folders walked recursively for report suffixes, in sorted
     order, passing over hidden entries (counted, so the run can say so). Each file once."""
     found = Inputs()
@@ -66,10 +65,8 @@ def collect_inputs(paths: Iterable[str | Path], suffixes: tuple[str, ...] = SUFF
             for name in sorted(files):
                 if name.startswith("."):
                     found.hidden.append(display_path(Path(root) / name))
-                elif name.lower().endswith(suffixes):
+                elif name.lower().endswith(SUFFIXES):
                     add(Path(root) / name)
-                else:
-                    found.unsupported += 1
     return found
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from bisect import bisect_left
+from collections.abc import Sequence
 from typing import Any, cast
 
 import pdfplumber
@@ -157,7 +158,7 @@ def _pdfium_pages(data: bytes) -> list[PageObjects] | None:
         document.close()
 
 
-def _no_text_layer(path: str, ocr: OcrMode, pages: list[Any]) -> list[int]:
+def _no_text_layer(path: str, ocr: OcrMode, pages: Sequence[pdfplumber.page.Page | PageObjects]) -> list[int]:
     """The pages to OCR; raises when there is nothing to read."""
     if ocr == "never" and not any(page.chars for page in pages):
         raise InputError(
@@ -169,17 +170,14 @@ def _no_text_layer(path: str, ocr: OcrMode, pages: list[Any]) -> list[int]:
     return scanned
 
 
-def _layout(pages: list[PageObjects], path: str, ocr: OcrMode) -> tuple[Pages, list[int]]:
+def _layout(pages: Sequence[pdfplumber.page.Page | PageObjects], path: str, ocr: OcrMode) -> tuple[Pages, list[int]]:
     scanned = _no_text_layer(path, ocr, pages)
     return [([], None) if i in scanned else (_page_blocks(page), None) for i, page in enumerate(pages)], scanned
 
 
 def _plumber_layout(data: bytes, path: str, ocr: OcrMode) -> tuple[Pages, list[int]]:
-    pdf = pdfplumber.open(io.BytesIO(data))
-    with pdf:
-        scanned = _no_text_layer(path, ocr, pdf.pages)
-        pages: Pages = [([], None) if i in scanned else (_page_blocks(page), None) for i, page in enumerate(pdf.pages)]
-    return pages, scanned
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return _layout(pdf.pages, path, ocr)
 
 
 def _ocr_pages(data: bytes, path: str, sha256: str, indices: list[int]) -> dict[int, PageScan]:
