@@ -7,6 +7,7 @@ statement found in a 2021-format report.
 
 from __future__ import annotations
 
+from .crosscheck import fee_statement_missing
 from .schema import Fee, Formats, Item, Platform
 from .sections import Section
 
@@ -29,6 +30,6 @@ def needs_model(
                 out.append(name)
     if "overview" in sections and not platforms:
         out.append("platforms")
-    if fee is None and "2021" in (formats.table2, formats.table3):
+    if fee_statement_missing(fee, formats):
         out.append("info_processing_fee")
     return out

@@ -67,9 +67,14 @@ def check_prose(
     return findings
 
 
+def fee_statement_missing(fee: Fee | None, formats: Formats) -> bool:
+    """The 2021 format asks section 六 to state the 信息处理费 charged, and no fee was read."""
+    return fee is None and "2021" in (formats.table2, formats.table3)
+
+
 def check_fee_stated(other_span: Span | None, fee: Fee | None, formats: Formats) -> list[Finding]:
     """N2: the 2021 format asks section 六 (``other_span``) to state the 信息处理费 charged."""
-    if fee is not None or "2021" not in (formats.table2, formats.table3):
+    if not fee_statement_missing(fee, formats):
         return []
     return [
         Finding(

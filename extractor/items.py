@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-Span = tuple[int, int]
+from .sections import NUMERALS
+from .types import Span
 
-_NUMERALS = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 # Enumerators, with what may stand before each (besides the start of the part it opens: "存在的主要问题一是…").
 ENUM_STYLES = (
     re.compile(r"([一二三四五六七八九十])是"),
@@ -59,7 +59,7 @@ def trimmed(norm: str, start: int, end: int) -> Span:
 
 def _number(m: re.Match[str]) -> int:
     g = m.group(1)
-    return int(g) if g.isdigit() else _NUMERALS.get(g, 0)
+    return int(g) if g.isdigit() else NUMERALS.get(g, 0)
 
 
 def chain(norm: str, start: int, end: int) -> list[re.Match[str]]:

@@ -9,10 +9,9 @@ import re
 
 from .edition import old_format
 from .ingest import Document
+from .items import trimmed
 from .schema import Overview, OverviewItem
-from .sections import Section
-
-_NUMERALS = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
+from .sections import NUMERALS, Section
 
 # --- overview -----------------------------------------------------------------------------------
 
@@ -45,15 +44,6 @@ def _classify_overview(heading: str, body: str) -> str | None:
     return key if score >= 2 else None
 
 
-def _trimmed(doc: Document, start: int, end: int) -> tuple[int, int]:
-    chunk = doc.norm[start:end]
-    stripped = chunk.strip(" \t\n:")
-    if not stripped:
-        return start, start
-    lead = start + chunk.index(stripped)
-    return lead, lead + len(stripped)
-
-
 def _sub_items(norm: str, sec: Section) -> list[re.Match[str]]:
     """The overview's sub-item headings: at line starts, else (one run-on line) the numbered run （一）（二）…
     found inside the text, in order."""
@@ -62,7 +52,7 @@ def _sub_items(norm: str, sec: Section) -> list[re.Match[str]]:
         return subs
     run: list[re.Match[str]] = []
     for m in _SUB_ITEM_INLINE.finditer(norm, sec.body_start, sec.end):
-        if _NUMERALS.get(m.group(1)) == len(run) + 1:
+        if NUMERALS.get(m.group(1)) == len(run) + 1:
             run.append(m)
     return run if len(run) >= 2 else []
 
@@ -89,7 +79,7 @@ def extract_overview(doc: Document, sec: Section | None) -> Overview:
                 blocks.append(("", pos, pos + len(para)))
             pos += len(para) + 1
     for heading, start, end in blocks:
-        s, e = _trimmed(doc, start, end)
+        s, e = trimmed(norm, start, end)
         if s == e:
             continue
         key = _classify_overview(heading, norm[s:e])

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 from .ingest import Document
-from .items import Span, chain, items, trimmed
+from .items import chain, items, trimmed
 from .schema import Item
 from .sections import Section
+from .types import Span
 
 _ENUM_PREFIX = r"(?P<enum>[(][一二三四五六七八九十][)]|[一二三四五六七八九十][、.]|\d{1,2}[、.])?[ \t]*"
 _PART_HEADING = re.compile(
@@ -55,9 +56,7 @@ def _heads(norm: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     a line, a space) and after it (a colon, a line end, a space, an enumerator), unless it is numbered
     ("（二）改进措施一是…" runs on)."""
     heads = []
-    pos = start
-    while (m := _PART_HEADING.search(norm, pos, end)) is not None:
-        pos = m.end() if m.end() > m.start() else m.start() + 1
+    for m in _PART_HEADING.finditer(norm, start, end):
         lead = m.start() == start or norm[m.start() - 1] in _HEAD_BOUNDARY
         if (lead or m.group("enum")) and (m.group("tail") is not None or m.group("enum")):
             heads.append((m.start(), m.end(), m.group("problem") is not None))
@@ -82,7 +81,7 @@ def _measures_start(norm: str, start: int, end: int) -> tuple[int, int] | None:
 def _parts(norm: str, start: int, end: int) -> list[tuple[bool, int, int]]:
     """(is_problem, start, end) parts of the section, in order. Before any marker the text is problems."""
     begin = start
-    marks = [(s, c, p) for s, c, p in _heads(norm, start, end)]
+    marks = _heads(norm, start, end)
     if not marks and _LAST_YEAR.match(norm, start):
         still = next((m for m in _SENTENCES.finditer(norm, start, end) if _STILL.search(m.group())), None)
         if still is not None and still.start() > start:

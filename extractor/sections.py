@@ -38,7 +38,7 @@ _HEADING = re.compile(
 _MARKDOWN_HEADING = re.compile(
     r"^[ \t]*#{1,6}[ \t]*(?![(（]?[一二三四五六七八九十\d]{1,2}[)）、.])([^\t\n|#]{2,40})$", re.M
 )
-_NUMERALS = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
+NUMERALS = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 
 # Tried in this order: the table-4 and table-3 headings contain words of the others.
 _SECTION_PATTERNS = (
@@ -95,7 +95,7 @@ def _heading_candidates(norm: str) -> list[tuple[int, int, str, int | None]]:
     for m in _HEADING.finditer(norm):
         title = m.group(4)
         numeral = m.group("cn") or m.group("cs")
-        number = _NUMERALS.get(numeral, 0) if numeral else int(m.group("ar"))
+        number = NUMERALS.get(numeral, 0) if numeral else int(m.group("ar"))
         if len(title) > 40:  # run-in heading: "一、总体情况。今年……"
             cut = re.search(r"[。:：;；]", title)
             if cut is None or cut.start() > 24:
@@ -107,7 +107,7 @@ def _heading_candidates(norm: str) -> list[tuple[int, int, str, int | None]]:
     for m in _RUNIN_HEADING.finditer(norm) if len({f[2] for f in found.values()}) < 6 else ():
         key = m.lastgroup
         if m.start() not in found and key is not None and key != "cn":
-            found[m.start()] = (m.start(), m.end(), key, _NUMERALS.get(m.group("cn")))
+            found[m.start()] = (m.start(), m.end(), key, NUMERALS.get(m.group("cn")))
     for m in _MARKDOWN_HEADING.finditer(norm) if "#" in norm else ():
         if m.start() not in found:
             key = _classify(m.group(1))
@@ -122,7 +122,7 @@ def _inline_candidates(norm: str) -> list[tuple[int, int, str, int | None]]:
     for m in _INLINE_HEADING.finditer(norm):
         key = m.lastgroup
         if key is not None and key != "cn":
-            out.append((m.start(), m.end(), key, _NUMERALS.get(m.group("cn"))))
+            out.append((m.start(), m.end(), key, NUMERALS.get(m.group("cn"))))
     return out
 
 

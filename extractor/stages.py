@@ -40,7 +40,6 @@ from .validators import check_tables
 TABLES = ("table2", "table3", "table4")
 _PARSERS: dict[str, Callable[[Document, int, int], ParsedTable]] = {
     "table2": parse_table2,
-    "table3": parse_table3,
     "table4": parse_table4,
 }
 _UNREAD = ParsedTable(None, None)

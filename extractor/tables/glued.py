@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 
+from ..types import Number
 from .tokens import PARSED_VALUES, VALUE, Token, parse_value
 
 MAX_SPLITS = 20_000  # candidate splits of one row before giving up (refused)
@@ -20,9 +21,9 @@ MAX_COMBOS = 4_096  # combinations of the rows still open, tried all at once
 _MAX_DIGITS = 7  # no count in these tables has more digits
 _UNITS = ("万元", "元", "件", "笔", "个", "项", "条", "次")
 
-Number = int | float | None
 _new = tuple.__new__
-RowIdentity = Callable[[tuple[str, ...], list[Number]], bool]
+Value = Number | None  # a cell's value, or a blank
+RowIdentity = Callable[[tuple[str, ...], list[Value]], bool]
 
 
 def _unit(text: str) -> str:
@@ -149,8 +150,8 @@ def _blank_reading(texts: list[str], n: int, cols: tuple[str, ...], identity: Ro
     for tried, parts in enumerate(_splits(texts, n - 1)):
         if tried >= MAX_SPLITS:
             return True
-        numbers: list[Number] = [(parsed.get(p) or parse_value(p))[0] for p in parts]
-        row: list[Number] = [None, *numbers]  # the blank moved through every position, in place
+        numbers: list[Value] = [(parsed.get(p) or parse_value(p))[0] for p in parts]
+        row: list[Value] = [None, *numbers]  # the blank moved through every position, in place
         for b in range(n):
             if b:
                 row[b - 1], row[b] = numbers[b - 1], None
@@ -180,8 +181,8 @@ Equation = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def resolve(
-    fixed: Mapping[str, Mapping[str, Number]],
-    ambiguous: Mapping[str, list[list[Number]]],
+    fixed: Mapping[str, Mapping[str, Value]],
+    ambiguous: Mapping[str, list[list[Value]]],
     columns: tuple[str, ...],
     equations: Sequence[Equation],
     stated: Mapping[tuple[str, str], int],
@@ -221,8 +222,8 @@ def resolve(
 
 
 def _exhaustive(
-    fixed: Mapping[str, Mapping[str, Number]],
-    ambiguous: Mapping[str, list[list[Number]]],
+    fixed: Mapping[str, Mapping[str, Value]],
+    ambiguous: Mapping[str, list[list[Value]]],
     alive: dict[str, set[int]],
     columns: tuple[str, ...],
     equations: Sequence[Equation],
@@ -250,8 +251,8 @@ def _exhaustive(
 
 def _holds(
     eq: Equation,
-    fixed: Mapping[str, Mapping[str, Number]],
-    ambiguous: Mapping[str, list[list[Number]]],
+    fixed: Mapping[str, Mapping[str, Value]],
+    ambiguous: Mapping[str, list[list[Value]]],
     pick: Mapping[str, int],
     columns: tuple[str, ...],
 ) -> bool:
@@ -274,21 +275,21 @@ def _holds(
     return True
 
 
-def _agrees(row: str, cand: list[Number], columns: tuple[str, ...], stated: Mapping[tuple[str, str], int]) -> bool:
+def _agrees(row: str, cand: list[Value], columns: tuple[str, ...], stated: Mapping[tuple[str, str], int]) -> bool:
     return all(cand[columns.index(col)] == want for (r, col), want in stated.items() if r == row and col in columns)
 
 
 def _viable(
     terms: list[tuple[int, str]],
-    fixed: Mapping[str, Mapping[str, Number]],
-    ambiguous: Mapping[str, list[list[Number]]],
+    fixed: Mapping[str, Mapping[str, Value]],
+    ambiguous: Mapping[str, list[list[Value]]],
     alive: dict[str, set[int]],
     columns: tuple[str, ...],
 ) -> dict[str, set[int]] | None:
     """For one equation, the candidates of each ambiguous row that survive in every column: some choice of
     the other rows' candidates makes that column's equation hold. (Column by column is weaker than all columns
     at once, but never drops a candidate a true solution uses, and its sums stay few.)"""
-    options: list[list[tuple[int, list[Number]]]] = []
+    options: list[list[tuple[int, list[Value]]]] = []
     for _, row in terms:
         if row in ambiguous:
             options.append([(i, ambiguous[row][i]) for i in sorted(alive[row])])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..ingest import Document
@@ -37,12 +36,11 @@ class ParsedTable:
     format: Format | None
     data: Table[Cell] | None
     problems: list[TableProblem] = field(default_factory=list)
-    fuzzy_rows: list[str] = field(default_factory=list)
 
 
 Rows = dict[str, list[Group]]  # row key -> candidate groups, in document order
 # The row identity a glued digit run must satisfy once split (R3.3 for table 3, R4.1 for table 4).
-Identity = Callable[[tuple[str, ...], list[int | float | None]], bool]
+Identity = glued_digits.RowIdentity
 
 
 def label_span(g: Group) -> Span | None:
@@ -114,7 +112,6 @@ def match_rows(groups: list[Group], matcher: RowMatcher, out: ParsedTable, blank
         if key is not None:
             hits[i] = key
             rows.setdefault(key, []).append(g)
-            out.fuzzy_rows.append(key)
     return rows
 
 

@@ -210,9 +210,8 @@ def _cell_tokens(
     return tokens
 
 
-def tokenize(norm: str, start: int, end: int, glued: bool | None = None) -> list[list[Token]]:
-    """Tokens of ``norm[start:end]``, one list per non-empty line; ``glued``: ``is_glued`` of the region, when
-    the caller has it. Written for speed: it runs on every table cell of every report."""
+def tokenize(norm: str, start: int, end: int, glued: bool) -> list[list[Token]]:
+    """Tokens of ``norm[start:end]``, one list per non-empty line; ``glued``: ``is_glued`` of the region. Written for speed: it runs on every table cell of every report."""
     lines: list[list[Token]] = []
     kinds_get = _KIND.get
     pos = start
@@ -220,8 +219,6 @@ def tokenize(norm: str, start: int, end: int, glued: bool | None = None) -> list
     # Only a markdown table (it has a |---| rule) opens its rows with a pipe that is not a cell boundary;
     # elsewhere "  | 3 | ..." opens with a blank cell.
     markdown = _MARKDOWN_RULE.search(norm, start, end) is not None
-    if glued is None:
-        glued = is_glued(norm, start, end)
     width = 0  # cells of the current markdown table, from its |---| rule
     for line in norm[start:end].split("\n"):
         line_no += 1
