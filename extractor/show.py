@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console, Group, RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from . import types
+from .console import print_error, stderr_console
 from .errors import UsageError
 from .records import is_records_file, latest_records, parse_record, read_lines
 from .schema import Cell, FailureRecord, Report
@@ -232,8 +232,7 @@ def show_file(file: str, doc_id: str | None, console: Console) -> int:
         item = InputFile.of(path)
         record = extract_path(item, item.stem)
     if isinstance(record, FailureRecord):
-        err = Console(stderr=True, highlight=False)
-        err.print(f"[red]error:[/red] {escape(record.doc_id)} failed: {escape(record.error.message)}", soft_wrap=True)
+        print_error(stderr_console(), f"{record.doc_id} failed: {record.error.message}")
         return 1
     show(record, console)
     return 0

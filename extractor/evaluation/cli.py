@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 
+from ..console import labelled
 from ..errors import UsageError
 from ..options import add_model_options, model_stage
 from ..show import output_console
@@ -138,9 +138,8 @@ def _compare(args: argparse.Namespace, err: Console) -> int:
     regressed = [c for c in changes if c.regressed]
     if regressed:
         names = ", ".join(dict.fromkeys(c.score for c in regressed))
-        err.print(
-            f"[red]regression:[/red] {len(regressed)} score(s) moved the wrong way beyond tolerance ({escape(names)})"
-        )
+        message = f"{len(regressed)} score(s) moved the wrong way beyond tolerance ({names})"
+        err.print(labelled("regression:", "red", message), soft_wrap=True)
     return 1 if regressed else 0
 
 

@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 
+from ..console import print_error, print_note, print_warning
 from ..errors import UsageError
 from ..records import is_records_file
 
@@ -49,22 +49,22 @@ def run_review(args: argparse.Namespace, err: Console) -> int:
             raise UsageError(f"no report file (.txt .md .html .pdf .docx) found in {', '.join(args.inputs)}")
         summary = build_from_records(records, args.output, ", ".join(args.inputs))
     for message in summary.malformed:
-        err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
+        print_error(err, message)
     if not args.quiet:
         extra = (
             f"; {summary.sources_not_shown} source(s) not shown (missing or changed)"
             if summary.sources_not_shown
             else ""
         )
-        err.print(
-            f"review site: {escape(str(summary.index))} ({summary.documents} document"
+        print_note(
+            err,
+            f"review site: {summary.index} ({summary.documents} document"
             f"{'' if summary.documents == 1 else 's'}, {summary.failed} failed"
             f"{extra}; {summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s)",
-            soft_wrap=True,
         )
         if summary.documents == 1:
             page = next(iter(summary.pages.values()))
-            err.print(f"page: {escape(str(page))}", soft_wrap=True)
+            print_note(err, f"page: {page}")
     return EXIT_FAILED if summary.malformed else EXIT_OK
 
 
@@ -79,19 +79,19 @@ def run_correct(args: argparse.Namespace, err: Console) -> int:
     else:
         _write_atomically(Path(args.output), lambda fh: write(args.records, applied, fh))
     for message in applied.malformed:
-        err.print(f"[yellow]warning:[/yellow] {escape(message)} (copied unchanged)", soft_wrap=True)
+        print_warning(err, f"{message} (copied unchanged)")
     if not args.quiet:
         for c, old in applied.changes:
             note = f" ({c.note})" if c.note else ""
-            err.print(f"{escape(c.doc_id)} {escape(c.path)}: {old} → {c.value}{escape(note)}", soft_wrap=True)
+            print_note(err, f"{c.doc_id} {c.path}: {old} → {c.value}{note}")
         for c in applied.unchanged:
-            err.print(f"{escape(c.where)}: {escape(c.doc_id)} {escape(c.path)} is already {c.value}; nothing to change")
-        left = "; ".join(f"{escape(d)}: {', '.join(rules)}" for d, rules in applied.errors_left.items())
-        err.print(
+            print_note(err, f"{c.where}: {c.doc_id} {c.path} is already {c.value}; nothing to change")
+        left = "; ".join(f"{d}: {', '.join(rules)}" for d, rules in applied.errors_left.items())
+        print_note(
+            err,
             f"{len(applied.changes)} correction(s) applied to {len(applied.fixed)} document(s), re-validated; "
             f"{applied.passed_through} other record(s) copied"
             + (f"; errors left: {left}" if left else "; no error finding left in the corrected documents"),
-            soft_wrap=True,
         )
     return EXIT_FAILED if applied.errors_left else EXIT_OK
 
