@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from . import logs
-from .batch import Plan, cores, run_batch, run_config
+from .batch import Plan, run_batch, run_config
 from .batch_view import Progress, Summary
 from .budget import Budget
 from .console import print_note
@@ -20,6 +20,7 @@ from .inputs import DocIds, collect_inputs
 from .llm.defaults import FileLimits
 from .llm.pricing import unknown_price_note
 from .outfile import RecordFile, compact, scan
+from .paths import cores
 from .readers import Limits
 
 if TYPE_CHECKING:

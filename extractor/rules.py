@@ -286,11 +286,6 @@ RULES: dict[str, Rule] = {
 }
 
 
-def rule(rule_id: str) -> Rule | None:
-    """The registry entry for an id (None for an id this version does not know, e.g. in an old record)."""
-    return RULES.get(rule_id)
-
-
 def rules_for(table: str, row: str, col: str) -> list[str]:
     """Ids of the rules that read the cell ``table.row.col``."""
     return [r.id for r in RULES.values() if r.scope(table, row, col)]

@@ -76,12 +76,7 @@ def _table2(report: Report, flagged: dict[str, str], wide: bool) -> list[Rendera
         for col in cols:
             t.add_column(Text.assemble(TABLE2_COLUMN_LABELS[fmt][col], "\n", (col, "dim")), justify="right")
         for row in rows:
-            cells = report.table2.get(row)
-            label = _label(TABLE2_ROW_LABELS[row], row, wide)
-            if cells is None:
-                t.add_row(label, *(Text("?", style="red") for _ in cols))
-                continue
-            t.add_row(label, *(_cell(cells.get(c), f"table2.{row}.{c}", flagged) for c in cols))
+            t.add_row(*_data_row(report.table2, "table2", row, TABLE2_ROW_LABELS[row], cols, flagged, wide))
         parts.append(t)
     return parts
 

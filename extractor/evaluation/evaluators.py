@@ -164,7 +164,7 @@ class SilentErrors:
         flagged = {
             c.path.split(".")[0]
             for f in ctx.report.findings
-            if f.rule.startswith("R") and f.severity == "error"
+            if (r := RULES.get(f.rule)) is not None and r.stage == "tables" and f.severity == "error"
             for c in f.cells
         }
         silent = [

@@ -41,7 +41,7 @@ _PER_CASE_LIMIT = 100  # larger runs (synthetic) are shown per group; every labe
 def _fmt(v: float | None, name: str = "") -> str:
     if v is None or math.isnan(v):
         return "—"
-    return f"{v:g}" if name in ("wrong_values", "failed") else f"{v:.3f}"
+    return f"{v:g}" if metric(name).summed else f"{v:.3f}"
 
 
 def _rows(report: EvalReport) -> list[tuple[str, dict[str, float], bool]]:

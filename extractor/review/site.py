@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import RecordError
+from ..paths import cores
 from ..records import LineRef, Record, latest_refs, parse_record, read_ref
 from ..schema import FailureRecord, Report
 from .page import page_context, text_json
@@ -279,7 +279,7 @@ def build_from_jsonl(path: str | Path, out_dir: str | Path, jobs: int | None = N
             continue
         tasks.append((ref, order[k], (order[k - 1] if k else None, order[k + 1] if k + 1 < len(order) else None)))
         k += 1
-    jobs = max(1, min(jobs or _cpus(), len(tasks) // 50 or 1))  # a small site is not worth the processes
+    jobs = max(1, min(jobs or cores(), len(tasks) // 50 or 1))  # a small site is not worth the processes
     init = (jsonl, index.docs, [jsonl.resolve().parent])
     if jobs == 1:
         _init_worker(*init)
@@ -292,10 +292,6 @@ def build_from_jsonl(path: str | Path, out_dir: str | Path, jobs: int | None = N
     summary.jobs = jobs
     summary.seconds = time.perf_counter() - t0
     return summary
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _collect(index: _Index, results: Iterable[PageDone | str]) -> None:

@@ -6,9 +6,8 @@ not the one recorded, the spans would point at the wrong characters: the page sa
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,16 +24,6 @@ class SourceText:
     message: str
     text: str = ""
     pages: Sequence[tuple[int, int]] | None = None
-    _starts: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._starts.extend(p[0] for p in self.pages or ())
-
-    def page_of(self, offset: int) -> int | None:
-        """1-based page of a text offset (PDFs), else None."""
-        if not self._starts:
-            return None
-        return max(1, bisect_right(self._starts, offset))
 
 
 def _locate(path: str, base_dirs: Sequence[Path]) -> Path | None:
