@@ -158,14 +158,14 @@ class Manifest:
             ).fetchone()
         return BatchRow(*row)
 
-    def completion_tokens(self, task: str) -> float | None:
-        """The mean completion tokens of the collected answers to ``task`` (for cost estimates)."""
+    def completion_tokens(self) -> dict[str, float]:
+        """Per task, the mean completion tokens of its collected answers (for cost estimates): one query for a
+        whole submission, not one a request."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT AVG(completion_tokens) FROM requests WHERE task = ? AND completion_tokens IS NOT NULL",
-                (task,),
-            ).fetchone()
-        return None if row[0] is None else float(row[0])
+            rows = self._db.execute(
+                "SELECT task, AVG(completion_tokens) FROM requests WHERE completion_tokens IS NOT NULL GROUP BY task"
+            ).fetchall()
+        return {task: float(mean) for task, mean in rows}
 
     def forget_answers(self) -> None:
         """Once every document is recorded: the answers live on in the records (and the response cache)."""

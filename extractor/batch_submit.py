@@ -242,9 +242,10 @@ class Run:
         chosen: list[tuple[str, Wanted]] = []
         cost = 0.0
         total.not_started = 0
+        answered = self.manifest.completion_tokens()
         for index, group in enumerate(groups.values()):
             group.sort(key=lambda item: item[0])  # a document's requests were asked at once: a stable order
-            group_cost = sum(self._estimate(w.request) for _, w in group)
+            group_cost = sum(self._estimate(w.request, answered) for _, w in group)
             if self.budget is not None and self.spent + cost + group_cost > self.budget.limit:
                 left = sum(answers.waiting(s) for s in list(groups)[index:])
                 total.waiting -= left
@@ -285,14 +286,13 @@ class Run:
         estimate = f", estimated {money(cost, price.currency)} at batch prices" if price is not None else ""
         self.say(f"submitted {len(chosen)} requests in {len(names)} batch(es) ({', '.join(names)}){estimate}")
 
-    def _estimate(self, request: wire.Request) -> float:
+    def _estimate(self, request: wire.Request, answered: dict[str, float]) -> float:
         """A request's expected cost at batch prices: the prompt by its size, the answer as the mean of the
-        collected answers to the same task (a quarter of the token cap until there is one)."""
+        collected answers to the same task (``answered``; a quarter of the token cap until there is one)."""
         price = self.llm.price
         if price is None:
             return 0.0
-        answer = self.manifest.completion_tokens(request.task)
-        expected = answer if answer is not None else request.max_tokens / 4
+        expected = answered.get(request.task, request.max_tokens / 4)
         cost: float = price.cost(wire.estimate_prompt_tokens(request.body), int(expected), batched=True)
         return cost
 
