@@ -22,7 +22,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -37,13 +37,10 @@ from ..schema import Usage
 from . import wire
 from .defaults import TIMEOUTS
 from .pricing import Price
-from .prompts import RenderedPrompt
+from .prompts import RenderedPrompt, schema_json
 
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
-
-_COUNTS = ("calls", "prompt_tokens", "completion_tokens", "total_tokens", "cached", "attempts", "re_asks", "timeouts",
-           "estimated_tokens", "batched")  # fmt: skip
 
 
 @dataclass
@@ -77,7 +74,7 @@ class UsageCounter:
 
     def usage(self) -> Usage:
         with self._lock:
-            return Usage(**{name: getattr(self, name) for name in _COUNTS}, cost=self.cost, currency=self.currency)
+            return Usage(**{f.name: getattr(self, f.name) for f in fields(self) if f.name != "_lock"})
 
 
 class ModelClient(Protocol):
@@ -223,17 +220,6 @@ class ResponseCache:
         os.replace(tmp, path)
 
 
-_SCHEMA_JSON: dict[type[BaseModel], str] = {}
-
-
-def _schema_json(model: type[BaseModel]) -> str:
-    """The response model's schema as the cache key holds it (made once per model)."""
-    text = _SCHEMA_JSON.get(model)
-    if text is None:
-        text = _SCHEMA_JSON[model] = json.dumps(model.model_json_schema(), sort_keys=True)
-    return text
-
-
 class LLM:
     """Structured calls to one model; ``usage`` accumulates over the calls made through this object (and
     into the per-document ``usage`` a caller passes). Safe to share between threads."""
@@ -302,7 +288,7 @@ class LLM:
                     counter.charge(0.0, self.price.currency)  # a priced document costs 0 until it pays
         key = ""
         if self.cache is not None:
-            parts = (self.config.model, self.config.mode, _schema_json(response_model), str(request.max_tokens))
+            parts = (self.config.model, self.config.mode, schema_json(response_model), str(request.max_tokens))
             key = ResponseCache.key(cache_scope, prompt.sha256, *parts)
             hit = self._cached(key, response_model)
             if hit is not None:
