@@ -81,14 +81,6 @@ def _finish(record: Report | FailureRecord) -> Outcome:
     return Outcome.of(record, record.model_dump_json())
 
 
-def _rules_job(item: InputFile, doc_id: str, plan: Plan) -> Outcome:
-    return _finish(extract_path(item, doc_id, None, plan.limits, config=plan.config))
-
-
-def _read_job(path: Path, limits: Limits) -> Document:
-    return read(path, limits)
-
-
 def _init_worker(log: Path | None, verbose: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and stops the pool
     logs.setup(log, verbose)
@@ -133,7 +125,6 @@ def run_batch(
     known: dict[str, Known] | None = None,
     ids: DocIds | None = None,
     progress: Progress | None = None,
-    observe: Callable[[Outcome], None] | None = None,
     budget: Budget | None = None,
 ) -> Summary:
     """Extract ``files`` to ``out`` (a RecordFile, or any function taking a JSON line); with ``budget``, no
@@ -154,8 +145,6 @@ def run_batch(
         if budget is not None:
             budget.record(outcome)
         progress.done(outcome, summary)
-        if observe is not None:
-            observe(outcome)
 
     jobs = _pending_jobs(
         files, known or {}, (plan.config, refusal_config(plan.config, plan.limits)), ids, summary, progress
@@ -182,7 +171,7 @@ def _dispatch(
         for item, doc_id in jobs:  # one document at a time, in this process: no start-up cost
             if admit is not None and admit(0) is None:
                 break
-            write(_model_job(item, doc_id, stage, plan, read) if stage else _rules_job(item, doc_id, plan))
+            write(_model_job(item, doc_id, stage, plan, read))
         return
     procs = _process_pool(plan) if plan.jobs > 1 else None
     try:
@@ -190,7 +179,7 @@ def _dispatch(
             assert procs is not None
             # a rules document takes a few ms: with only a couple queued per worker, workers sat idle waiting for
             # the pool's round trip (--jobs 2 was slower than --jobs 1 on text); 16 each keep them busy
-            submit_rules = lambda item, doc_id: procs.submit(_rules_job, item, doc_id, plan)  # noqa: E731
+            submit_rules = lambda item, doc_id: procs.submit(_model_job, item, doc_id, None, plan, read)  # noqa: E731
             _drain(jobs, procs, submit_rules, 16 * plan.jobs, write)
             return
         reader = _remote_reader(procs) if procs is not None else read
@@ -220,7 +209,7 @@ def _process_pool(plan: Plan) -> ProcessPoolExecutor:
 
 def _remote_reader(procs: Executor) -> Callable[[Path, Limits], Document]:
     def reader(path: Path, limits: Limits) -> Document:
-        return procs.submit(_read_job, path, limits).result()
+        return procs.submit(read, path, limits).result()
 
     return reader
 

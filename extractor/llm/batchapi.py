@@ -25,7 +25,6 @@ from .defaults import FileLimits
 __all__ = ["ENDED", "FileLimits", "Provider", "Result", "read_results", "request_line", "split"]
 
 ENDPOINT: Literal["/v1/chat/completions"] = "/v1/chat/completions"
-IN_FLIGHT = frozenset({"validating", "in_progress", "finalizing", "cancelling"})
 ENDED = frozenset({"completed", "expired", "failed", "cancelled"})
 _CUSTOM_ID = re.compile(rb'"custom_id"\s*:\s*"([^"\\]+)"')
 
