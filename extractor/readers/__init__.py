@@ -56,7 +56,7 @@ def read(path: str | Path, limits: Limits = DEFAULT_LIMITS, ocr: str | None = No
         from .pdf import pdf_text
 
         check_pdf(data, name, limits)
-        text, pages, scanned = pdf_text(data, name, hashlib.sha256(data).hexdigest(), ocr_mode(ocr))
+        text, pages, scanned = pdf_text(data, name, ocr_mode(ocr))
         return _document(name, text, "pdf+ocr" if scanned else "pdf", data, pages, ocr=scanned)
     if kind in _SCANS:
         from .ocr import image_document

@@ -4,6 +4,7 @@ OCR (``ocr.py``, the ``[ocr]`` extra), or every page with ``--ocr always``; the 
 
 from __future__ import annotations
 
+import hashlib
 import io
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -103,7 +104,7 @@ def _pdf_error(path: str, exc: Exception) -> InputError:
 
 
 def pdf_text(
-    data: bytes, path: str, sha256: str = "", ocr: OcrMode = "auto", pdfium_objects: bool = True
+    data: bytes, path: str, ocr: OcrMode = "auto", pdfium_objects: bool = True
 ) -> tuple[str, tuple[Span, ...], tuple[OcrPage, ...]]:
     """(text, [start, end) of each page in it, the pages read by OCR with their text boxes). The pages' objects
     are read by PDFium unless ``pdfium_objects`` is False (pdfminer's, through pdfplumber: the benchmark and
@@ -119,7 +120,7 @@ def pdf_text(
     except Exception as exc:  # pdfminer raises many types for a broken file, wrapped or not
         raise _pdf_error(path, exc) from None
     if scanned:
-        for i, scan in _ocr_pages(data, path, sha256, scanned).items():
+        for i, scan in _ocr_pages(data, path, scanned).items():
             pages[i] = (scan.blocks(), scan)
         if not any(s.words for _, s in pages if s is not None) and not any(b for b, s in pages if s is None):
             raise InputError(
@@ -180,7 +181,8 @@ def _plumber_layout(data: bytes, path: str, ocr: OcrMode) -> tuple[Pages, list[i
         return _layout(pdf.pages, path, ocr)
 
 
-def _ocr_pages(data: bytes, path: str, sha256: str, indices: list[int]) -> dict[int, PageScan]:
+def _ocr_pages(data: bytes, path: str, indices: list[int]) -> dict[int, PageScan]:
+    """The scanned pages read by OCR, cached under the file's own sha256 (hashed only when a page needs it)."""
     from .ocr import pdf_page_image, require, scan_pages
 
     require(path, "the PDF has no text layer (scanned page images)")
@@ -193,7 +195,7 @@ def _ocr_pages(data: bytes, path: str, sha256: str, indices: list[int]) -> dict[
         return pdf_page_image(document, i)
 
     try:
-        return scan_pages(sha256, indices, image)
+        return scan_pages(hashlib.sha256(data).hexdigest(), indices, image)
     except pdfium.PdfiumError as exc:
         raise DamagedDocumentError(
             path, f"PDFium cannot render the scanned pages ({exc})", "download it again"
