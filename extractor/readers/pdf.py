@@ -39,21 +39,31 @@ def _page_blocks(page: pdfplumber.page.Page | PageObjects) -> list[Block]:
     outside = [c for c in page.chars if not _inside(c, boxes)]
     textmap = chars_to_textmap(outside, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height)
     blocks = [Block(line["top"], line["text"], ()) for line in textmap.extract_text_lines(return_chars=False)]
-    blocks += [
-        Block(t.bbox[1], grid.render([[c or "" for c in row] for row in _extract(t, page.chars)]), ()) for t in tables
-    ]
+    if tables:
+        by_mid = _by_vertical_centre(page.chars)  # once a page, for all its tables
+        blocks += [
+            Block(t.bbox[1], grid.render([[c or "" for c in row] for row in _extract(t, page.chars, by_mid)]), ())
+            for t in tables
+        ]
     return sorted(blocks, key=lambda b: b.top)
 
 
-def _extract(table: Table, chars: list[dict[str, Any]]) -> list[list[str | None]]:
+def _by_vertical_centre(chars: list[dict[str, Any]]) -> tuple[list[float], list[int]]:
+    """The characters' vertical centres, sorted, and the index of the character at each."""
+    mids = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
+    return [m for m, _ in mids], [i for _, i in mids]
+
+
+def _extract(
+    table: Table, chars: list[dict[str, Any]], by_mid: tuple[list[float], list[int]]
+) -> list[list[str | None]]:
     """``Table.extract()`` with the characters looked up by their vertical centre (bisect) instead of every
     character tested against every row: the same cells, in a third of the time of a whole page."""
-    mids = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
-    keys = [m for m, _ in mids]
+    keys, order = by_mid
     rows: list[list[str | None]] = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
-        found = sorted(i for _, i in mids[bisect_left(keys, top) : bisect_left(keys, bottom)])
+        found = sorted(order[bisect_left(keys, top) : bisect_left(keys, bottom)])
         row_chars = [c for c in (chars[i] for i in found) if x0 <= (c["x0"] + c["x1"]) / 2 < x1]
         cells: list[str | None] = []
         for cell in row.cells:
