@@ -47,8 +47,11 @@ def extract_fee(doc: Document, other: Section | None) -> Fee | None:
             if e - s > _LONGEST and "处理费" not in sentence:
                 continue  # a crawler's run-on table ("行政事业性收费0…"), not a sentence about the fee
             amount = _FEE_AMOUNT.search(sentence)
-            if amount is not None and amount.group(1) not in ("0", None):
-                digits, unit = amount.group(1), amount.group(2)
+            # (the pattern's second form, "收取100元信息处理费", fills groups 3 and 4)
+            digits, unit = (
+                (amount.group(1) or amount.group(3), amount.group(2) or amount.group(4)) if amount else ("", "")
+            )
+            if digits and digits != "0":
                 value: int | float = float(digits) if "." in digits else int(digits)
                 return Fee(value=value, unit=unit, text=doc.text[s:e], span=(s, e))
             if _FEE_NONE.search(sentence):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from extractor.synthetic import generate
 from tests.conftest import extract_text
 
@@ -14,7 +16,12 @@ def test_extract_fee_ignores_a_run_on_table_that_mentions_fees() -> None:
     assert extract_text(text).info_processing_fee is None
 
 
-def test_extract_fee_reads_the_amount_in_section_six() -> None:
-    text = re.sub(r"本年度(?:未收取|共收取)信息处理费[^\n]*", "本年度共收取信息处理费120元。", generate(63, "tab").text)
+@pytest.mark.parametrize(
+    "sentence",
+    ["本年度共收取信息处理费120元。", "本年度共收取120元信息处理费。"],
+    ids=["fee-then-amount", "amount-then-fee"],
+)
+def test_extract_fee_reads_the_amount_in_section_six(sentence: str) -> None:
+    text = re.sub(r"本年度(?:未收取|共收取)信息处理费[^\n]*", sentence, generate(63, "tab").text)
     fee = extract_text(text).info_processing_fee
     assert fee is not None and (fee.value, fee.unit) == (120, "元") and "120元" in fee.text
