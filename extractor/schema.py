@@ -242,6 +242,16 @@ class Finding(_Record):
     span: Span | None = Field(default=None, description="Prose or section evidence. " + SPAN_DESCRIPTION)
 
 
+def severity_by_cell(findings: list[Finding]) -> dict[str, str]:
+    """Cell path -> severity of the worst finding that names it (what a reader highlights)."""
+    worst: dict[str, str] = {}
+    for f in findings:
+        for ref in f.cells:
+            if worst.get(ref.path) != "error":
+                worst[ref.path] = f.severity
+    return worst
+
+
 class PromptUse(_Record):
     version: str = Field(description="The prompt file's version line.")
     template_sha256: str = Field(description="SHA-256 of the prompt file.")

@@ -14,7 +14,7 @@ from . import types
 from .console import print_error, stderr_console
 from .errors import UsageError
 from .records import is_records_file, latest_records, parse_record, read_lines
-from .schema import Cell, FailureRecord, Report
+from .schema import Cell, FailureRecord, Report, severity_by_cell
 from .spec import (
     TABLE2_COLUMN_LABELS,
     TABLE2_COLUMNS,
@@ -34,16 +34,6 @@ from .spec import (
 
 _STYLE = {"error": "bold white on red", "warning": "black on yellow"}
 _WIDE = 110  # from this width a row's key fits on its label's line
-
-
-def _flagged(report: Report) -> dict[str, str]:
-    """Cell path -> severity of the worst finding that names it."""
-    flagged: dict[str, str] = {}
-    for f in report.findings:
-        for ref in f.cells:
-            if flagged.get(ref.path) != "error":
-                flagged[ref.path] = f.severity
-    return flagged
 
 
 def _label(label: str, key: str, wide: bool) -> Text:
@@ -153,7 +143,7 @@ def _findings(report: Report) -> RenderableType:
 
 def render(report: Report, width: int = 80) -> Group:
     wide = width >= _WIDE
-    flagged = _flagged(report)
+    flagged = severity_by_cell(report.findings)
     parts: list[RenderableType] = [_header(report)]
     parts += _table2(report, flagged, wide)
     parts += _table3(report, flagged, wide)

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..schema import Cell, FailureRecord, Finding, Report, Table
+from ..schema import Cell, FailureRecord, Finding, Report, Table, severity_by_cell
 from ..spec import TABLE_TITLES, cell_label, column_label, row_label
 from .forms import Label, Slot, table2_form, table3_form, table4_form
 from .formulas import Equation, equation, rule_text
@@ -79,15 +79,6 @@ def _num(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:g}" if abs(v) < 1e15 else str(v)
     return str(v)
-
-
-def _severity_by_cell(findings: list[Finding]) -> dict[str, str]:
-    worst: dict[str, str] = {}
-    for f in findings:
-        for ref in f.cells:
-            if worst.get(ref.path) != "error":
-                worst[ref.path] = f.severity
-    return worst
 
 
 def _th(label: Label) -> str:
@@ -255,7 +246,7 @@ def _labels(report: Report) -> dict[str, Any]:
 
 def page_context(report: Report, src: SourceText) -> dict[str, Any]:
     """Everything the page template needs for a Report."""
-    worst = _severity_by_cell(report.findings)
+    worst = severity_by_cell(report.findings)
     tables = [
         _table_view("table2", report.table2, report.format.table2, worst),
         _table_view("table3", report.table3, report.format.table3, worst),
