@@ -20,7 +20,7 @@ from .errors import RecordError, UsageError
 from .pipeline import revalidate
 from .records import latest_lines, latest_records
 from .schema import Cell, CellCorrection, FailureRecord, Formats, Report, Table
-from .spec import TABLE2_COLUMNS, TABLE3_COLUMNS_WITH_SUBTOTAL, TABLE3_ROWS, TABLE4_BLOCKS, TABLE4_COLUMNS
+from .spec import cell_keys
 
 HEADER = ("doc_id", "path", "value", "note")
 _BLANK = {"", "null", "/", "／", "—", "-", "无", "－"}
@@ -119,13 +119,7 @@ def _duplicates(found: list[Correction]) -> list[str]:
 
 
 def _allowed(table: str, fmt: Formats) -> dict[str, tuple[str, ...]]:
-    if table == "table2":
-        return dict(TABLE2_COLUMNS[fmt.table2]) if fmt.table2 else {}
-    if table == "table3":
-        return dict.fromkeys(TABLE3_ROWS[fmt.table3], TABLE3_COLUMNS_WITH_SUBTOTAL) if fmt.table3 else {}
-    if table == "table4":
-        return dict.fromkeys(TABLE4_BLOCKS, TABLE4_COLUMNS)
-    return {}
+    return cell_keys(table, fmt.table2 if table == "table2" else fmt.table3)
 
 
 def _check_path(c: Correction, report: Report) -> str | None:

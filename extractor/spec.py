@@ -226,19 +226,30 @@ TABLE4_COLUMN_LABELS: Final = {
 }
 
 
+def cell_keys(table: str, fmt: Format | None) -> dict[str, tuple[str, ...]]:
+    """Row -> columns of ``table`` in format ``fmt`` (table 4 is printed alike in both); {} for an unknown
+    format or table."""
+    if table == "table4":
+        return dict.fromkeys(TABLE4_BLOCKS, TABLE4_COLUMNS)
+    if fmt is None:
+        return {}
+    if table == "table2":
+        return dict(TABLE2_COLUMNS[fmt])
+    if table == "table3":
+        return dict.fromkeys(TABLE3_ROWS[fmt], TABLE3_COLUMNS_WITH_SUBTOTAL)
+    return {}
+
+
 def unknown_keys(
     tables: Mapping[str, Mapping[str, Mapping[str, object]] | None], table2: Format | None, table3: Format | None
 ) -> list[str]:
     """Row and column keys of ``tables`` ({"table2": ..., ...}) outside this vocabulary for each table's format
     (a hand-edited record). Table 2 is checked only when its format is known; table 3 without a format may
     hold the rows of either."""
-    rows3 = TABLE3_ROWS[table3 or "2021"] + (TABLE3_ROWS["2019"] if table3 is None else ())
-    allowed: dict[str, dict[str, tuple[str, ...]]] = {
-        "table3": dict.fromkeys(rows3, TABLE3_COLUMNS_WITH_SUBTOTAL),
-        "table4": dict.fromkeys(TABLE4_BLOCKS, TABLE4_COLUMNS),
-    }
+    rows3 = cell_keys("table3", table3 or "2021") | (cell_keys("table3", "2019") if table3 is None else {})
+    allowed = {"table3": rows3, "table4": cell_keys("table4", None)}
     if table2 is not None:
-        allowed["table2"] = TABLE2_COLUMNS[table2]
+        allowed["table2"] = cell_keys("table2", table2)
     bad = []
     for table, rows in allowed.items():
         for row, cols in (tables.get(table) or {}).items():
