@@ -18,67 +18,34 @@ from extractor.cli import main
 from extractor.outfile import RecordFile
 from extractor.synthetic import generate
 from extractor.testserver import TestServer
+from tests.batch_runs import CLI, jsonl_latest, jsonl_records, llm_args, marked_fault, report_corpus
 from tests.conftest import DOCUMENTS
 
 # the test server, and the Unix socket through which worker processes start; nothing else
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1", r"^/.*/pymp-[^/]+/listener-"])
 
-CLI = [sys.executable, "-c", "from extractor.cli import main; import sys; raise SystemExit(main(sys.argv[1:]))"]
-
-
-def _corpus(folder: Path, n: int, mark: int | None = None) -> list[Path]:
-    """``n`` generated reports; the one numbered ``mark`` carries a marker a fault plan can recognise."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(n):
-        path = folder / f"r{i:03d}.txt"
-        text = generate(100 + i, "tab", zero_rate=0.2).text
-        if i == mark:
-            text = text.replace("（一）存在的主要问题\n\n", "（一）存在的主要问题\n\n故障标记。")
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def _marked(fault: str):  # type: ignore[no-untyped-def]
-    return lambda number, body: fault if "故障标记" in json.dumps(body, ensure_ascii=False) else None
-
-
-def _records(path: Path) -> list[dict]:  # type: ignore[type-arg]
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def _latest(path: Path) -> dict[str, dict]:  # type: ignore[type-arg]
-    return {r["doc_id"]: r for r in _records(path)}  # file order: the last record of a doc_id wins
-
-
-def _llm_args(server: TestServer, *extra: str, timeout: str = "10") -> list[str]:
-    """A model backend on the test server; ``timeout`` short only where a test makes the server hang (a loaded
-    machine can take a few tenths of a second to answer on loopback)."""
-    return ["--backend", "llm", "--base-url", server.base_url, "--model", "test-model", "--timeout", timeout, *extra]
-
 
 def test_batch_retries_429_500_and_malformed_answers(tmp_path: Path) -> None:
-    _corpus(tmp_path / "in", 2)
+    report_corpus(tmp_path / "in", 2)
     faults = {1: "429", 2: "500", 3: "malformed"}
     with TestServer(faults=faults) as server:
         out = tmp_path / "out.jsonl"
-        assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server)]) == 0
-    records = _records(out)
+        assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *llm_args(server)]) == 0
+    records = jsonl_records(out)
     assert sorted(r["doc_id"] for r in records) == ["r000", "r001"]
     assert all("error" not in r and r["provenance"]["backend"] == "llm" for r in records)
 
 
 @pytest.mark.parametrize("fault", ["500", "hang", "truncated"])
 def test_batch_records_a_document_whose_calls_keep_failing_and_goes_on(tmp_path: Path, fault: str) -> None:
-    _corpus(tmp_path / "in", 3, mark=1)
-    with TestServer(faults=_marked(fault), hang_s=1) as server:
+    report_corpus(tmp_path / "in", 3, mark=1)
+    with TestServer(faults=marked_fault(fault), hang_s=1) as server:
         out = tmp_path / "out.jsonl"
         code = main(
-            ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server, timeout="0.3")]
+            ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *llm_args(server, timeout="0.3")]
         )
     assert code == 1
-    records = _latest(out)
+    records = jsonl_latest(out)
     assert set(records) == {"r000", "r001", "r002"}
     assert [d for d, r in records.items() if "error" in r] == ["r001"]
     assert records["r001"]["error"]["type"] == "ModelError" and records["r001"]["error"]["retry"] is True
@@ -86,13 +53,13 @@ def test_batch_records_a_document_whose_calls_keep_failing_and_goes_on(tmp_path:
 
 
 def test_batch_a_timeout_is_not_asked_again_and_its_tokens_are_counted(tmp_path: Path) -> None:
-    _corpus(tmp_path / "in", 2, mark=1)
+    report_corpus(tmp_path / "in", 2, mark=1)
     out = tmp_path / "out.jsonl"
-    with TestServer(faults=_marked("hang"), hang_s=1) as server:
-        args = ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server, timeout="0.3")]
+    with TestServer(faults=marked_fault("hang"), hang_s=1) as server:
+        args = ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *llm_args(server, timeout="0.3")]
         assert main(args) == 1
         assert server.requests == 4  # two calls a document: the one that timed out was not sent again
-    failed = _latest(out)["r001"]
+    failed = jsonl_latest(out)["r001"]
     assert failed["error"]["retry"] is True and "not asked again" in failed["error"]["message"]
     usage = failed["usage"]  # a failed document's calls are counted too, the abandoned answer estimated
     assert (usage["calls"], usage["attempts"], usage["timeouts"]) == (2, 2, 1)
@@ -100,23 +67,23 @@ def test_batch_a_timeout_is_not_asked_again_and_its_tokens_are_counted(tmp_path:
 
 
 def test_batch_rerun_retries_a_model_failure_and_its_new_record_supersedes_the_old(tmp_path: Path) -> None:
-    _corpus(tmp_path / "in", 3, mark=1)
+    report_corpus(tmp_path / "in", 3, mark=1)
     out = tmp_path / "out.jsonl"
-    failing = _marked("500")
+    failing = marked_fault("500")
     state = {"down": True}  # the endpoint fails r001's calls on the first run, then recovers
     with TestServer(faults=lambda n, body: failing(n, body) if state["down"] else None) as server:
-        args = ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(server)]
+        args = ["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *llm_args(server)]
         assert main(args) == 1
         state["down"] = False
         assert main(args) == 0
-        lines = _records(out)
+        lines = jsonl_records(out)
         assert [r["doc_id"] for r in lines] == ["r000", "r001", "r002", "r001"]  # appended, never rewritten
-        assert "error" not in _latest(out)["r001"]
+        assert "error" not in jsonl_latest(out)["r001"]
         assert main(args) == 0
-        assert len(_records(out)) == 4  # nothing left to do
+        assert len(jsonl_records(out)) == 4  # nothing left to do
 
     assert main(["compact", str(out)]) == 0
-    compacted = _records(out)
+    compacted = jsonl_records(out)
     assert sorted(r["doc_id"] for r in compacted) == ["r000", "r001", "r002"]
     assert all("error" not in r for r in compacted)
 
@@ -129,7 +96,7 @@ def test_batch_rerun_does_not_write_a_permanent_input_failure_again(
     out = tmp_path / "out" / "o.jsonl"
     assert main(["extract", str(tmp_path / "good.txt"), str(tmp_path / "empty.txt"), "-o", str(out)]) == 1
     assert main(["extract", str(tmp_path / "good.txt"), str(tmp_path / "empty.txt"), "-o", str(out)]) == 1
-    assert [r["doc_id"] for r in _records(out)] == ["good", "empty"]
+    assert [r["doc_id"] for r in jsonl_records(out)] == ["good", "empty"]
     err = capsys.readouterr().err
     assert "0 ok, 0 failed, 2 already done (1 a failure of the file itself)" in err
 
@@ -146,13 +113,13 @@ def test_batch_rerun_with_a_larger_max_bytes_reads_a_file_refused_as_too_large(t
     args = ["extract", str(big), str(small), "-o", str(out), "-q"]
     main([*args, "--max-bytes", limit])
     main([*args, "--max-bytes", limit])
-    first = _records(out)
+    first = jsonl_records(out)
     assert [(r["doc_id"], (r.get("error") or {}).get("type")) for r in first] == [
         ("big", "TooLargeError"),
         ("small", None),
     ]
     assert main([*args, "--max-bytes", str(big.stat().st_size)]) == 0
-    records = _records(out)
+    records = jsonl_records(out)
     assert [r["doc_id"] for r in records] == ["big", "small", "big"]  # small not redone
     assert "error" not in records[-1] and records[-1]["table3"]
 
@@ -164,7 +131,7 @@ def test_batch_rerun_redoes_a_file_whose_bytes_changed(tmp_path: Path) -> None:
     assert main(["extract", str(path), "-o", str(out), "-q"]) == 0
     path.write_bytes((DOCUMENTS / "002_2581eebe3519dac9.txt").read_bytes())
     assert main(["extract", str(path), "-o", str(out), "-q"]) == 0
-    first, second = _records(out)
+    first, second = jsonl_records(out)
     assert first["doc_id"] == second["doc_id"] == "r" and first["source"]["sha256"] != second["source"]["sha256"]
 
 
@@ -175,7 +142,7 @@ def test_batch_byte_identical_files_at_two_paths_are_two_documents(tmp_path: Pat
     out = tmp_path / "o.jsonl"
     assert main(["extract", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "-q"]) == 0
     assert main(["extract", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "-q"]) == 0
-    records = _records(out)
+    records = jsonl_records(out)
     assert sorted((r["doc_id"], r["source"]["path"]) for r in records) == [
         ("report", str(tmp_path / "a" / "report.txt")),
         ("report-2", str(tmp_path / "b" / "report.txt")),
@@ -183,14 +150,14 @@ def test_batch_byte_identical_files_at_two_paths_are_two_documents(tmp_path: Pat
 
 
 def test_batch_run_configuration_includes_the_endpoint_without_credentials(tmp_path: Path) -> None:
-    _corpus(tmp_path / "in", 1)
+    report_corpus(tmp_path / "in", 1)
     out = tmp_path / "o.jsonl"
     with TestServer() as one, TestServer() as two:
-        assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(one)]) == 0
+        assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *llm_args(one)]) == 0
         secret_url = two.base_url.replace("http://", "http://alice:hunter2@")
-        assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *_llm_args(two)[:2],
-                     "--base-url", secret_url, *_llm_args(two)[4:]]) == 0  # fmt: skip
-    first, second = _records(out)  # another endpoint: the document is done again
+        assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", *llm_args(two)[:2],
+                     "--base-url", secret_url, *llm_args(two)[4:]]) == 0  # fmt: skip
+    first, second = jsonl_records(out)  # another endpoint: the document is done again
     assert first["provenance"]["config"] != second["provenance"]["config"]
     assert two.base_url in second["provenance"]["config"]
     assert "hunter2" not in out.read_text(encoding="utf-8") and "alice" not in out.read_text(encoding="utf-8")
@@ -223,16 +190,16 @@ def test_batch_write_failure_names_the_output_and_leaves_no_partial_line(tmp_pat
     assert data.endswith("\n") and 1 <= data.count("\n") < 5
     assert all(json.loads(line)["doc_id"] for line in data.splitlines())  # whole records only
     assert main(["extract", str(DOCUMENTS), "-o", str(out), "-q"]) == 0  # room again: resume finishes the job
-    assert len(_latest(out)) == 5
+    assert len(jsonl_latest(out)) == 5
 
 
 def test_batch_resumes_after_kill_9_with_every_document_exactly_once(tmp_path: Path) -> None:
-    paths = _corpus(tmp_path / "in", 16)  # at 0.1 s an answer, ~1 s left after the fourth record: killed mid-run
+    paths = report_corpus(tmp_path / "in", 16)  # at 0.1 s an answer, ~1 s left after the fourth record: killed mid-run
     shutil.copy(paths[0], tmp_path / "in" / "twin.txt")  # byte-identical to r000, another document
     out = tmp_path / "out.jsonl"
     with TestServer(latency=0.1) as server:
         cmd = [*CLI, "extract", str(tmp_path / "in"), "-o", str(out), "-q", "--no-cache", "--workers", "2"]
-        cmd += _llm_args(server)
+        cmd += llm_args(server)
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (not out.exists() or out.read_text(encoding="utf-8").count("\n") < 4):
@@ -245,13 +212,13 @@ def test_batch_resumes_after_kill_9_with_every_document_exactly_once(tmp_path: P
             fh.write('{"doc_id": "r0')  # a line cut off mid-write
         server.latency = 0  # the same command again (in this process: the killed one showed the process side)
         assert main(cmd[len(CLI) :]) == 0
-    records = _records(out)
+    records = jsonl_records(out)
     assert sorted(r["doc_id"] for r in records) == sorted([p.stem for p in paths] + ["twin"])
 
 
 def test_batch_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path: Path) -> None:
     n = 20  # at 0.1 s an answer, the rest takes ~1 s after the second record: Ctrl-C lands mid-run
-    _corpus(tmp_path / "in", n)
+    report_corpus(tmp_path / "in", n)
     out = tmp_path / "out.jsonl"
     # Ctrl-C as in a terminal: a shell without job control starts background commands with SIGINT ignored,
     # and so would this one be when the suite runs in the background
@@ -270,7 +237,7 @@ def test_batch_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path: Path)
             "--no-cache",
             "--workers",
             "4",
-            *_llm_args(server),
+            *llm_args(server),
         ]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         while not out.exists() or out.read_text(encoding="utf-8").count("\n") < 2:
@@ -283,11 +250,11 @@ def test_batch_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path: Path)
         assert all(json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
         server.latency = 0  # the same command again (in this process: the interrupted one showed the process side)
         assert main([*cmd[len(CLI) :], "-q"]) == 0
-    assert sorted(_latest(out)) == [f"r{i:03d}" for i in range(n)] and len(_records(out)) == n
+    assert sorted(jsonl_latest(out)) == [f"r{i:03d}" for i in range(n)] and len(jsonl_records(out)) == n
 
 
-def test_batch_jobs_in_worker_processes_give_the_same_records(tmp_path: Path) -> None:
-    _corpus(tmp_path / "in", 20)
+def test_batch_jobs_in_worker_processes_give_the_samejsonl_records(tmp_path: Path) -> None:
+    report_corpus(tmp_path / "in", 20)
     outs = {}
     for jobs in ("1", "2"):
         outs[jobs] = tmp_path / f"o{jobs}.jsonl"
@@ -297,22 +264,22 @@ def test_batch_jobs_in_worker_processes_give_the_same_records(tmp_path: Path) ->
         record["provenance"].pop("timings_ms")
         return record
 
-    one = sorted((strip(r) for r in _records(outs["1"])), key=lambda r: r["doc_id"])
-    two = sorted((strip(r) for r in _records(outs["2"])), key=lambda r: r["doc_id"])
+    one = sorted((strip(r) for r in jsonl_records(outs["1"])), key=lambda r: r["doc_id"])
+    two = sorted((strip(r) for r in jsonl_records(outs["2"])), key=lambda r: r["doc_id"])
     assert len(one) == 20 and one == two
 
 
 def test_batch_cached_rerun_makes_no_call_and_never_caches_a_truncated_answer(tmp_path: Path) -> None:
-    _corpus(tmp_path / "in", 3)
+    report_corpus(tmp_path / "in", 3)
     cache = tmp_path / "cache"
     with TestServer(faults={1: "truncated"}) as server:
-        args = ["extract", str(tmp_path / "in"), "-q", "--cache-dir", str(cache), *_llm_args(server)]
+        args = ["extract", str(tmp_path / "in"), "-q", "--cache-dir", str(cache), *llm_args(server)]
         assert main([*args, "-o", str(tmp_path / "first.jsonl")]) == 1  # the truncated answer fails its document
         assert main([*args, "-o", str(tmp_path / "second.jsonl")]) == 0  # it is asked again, not read from cache
         before = server.requests
         assert main([*args, "-o", str(tmp_path / "third.jsonl")]) == 0
         assert server.requests == before  # everything cached now: zero calls
-    third = _records(tmp_path / "third.jsonl")
+    third = jsonl_records(tmp_path / "third.jsonl")
     assert all(r["provenance"]["usage"]["calls"] == 0 and r["provenance"]["usage"]["cached"] > 0 for r in third)
 
 
@@ -322,7 +289,7 @@ def test_batch_rerun_of_the_same_command_skips_what_is_done(tmp_path: Path, caps
     assert main(["extract", str(tmp_path / "in"), "-o", str(out)]) == 0
     assert main(["extract", str(tmp_path / "in"), "-o", str(out)]) == 0
     assert "0 ok, 0 failed, 5 already done" in capsys.readouterr().err
-    assert len(_records(out)) == 5
+    assert len(jsonl_records(out)) == 5
 
 
 def test_batch_reads_a_list_file(tmp_path: Path) -> None:
@@ -330,7 +297,7 @@ def test_batch_reads_a_list_file(tmp_path: Path) -> None:
     listing.write_text(f"{DOCUMENTS / '000_709a8d8ff7e18c17.txt'}\n\n{DOCUMENTS / '002_2581eebe3519dac9.txt'}\n")
     out = tmp_path / "out.jsonl"
     assert main(["extract", "--from-list", str(listing), "-o", str(out), "-q"]) == 0
-    assert [r["doc_id"] for r in _records(out)] == ["000_709a8d8ff7e18c17", "002_2581eebe3519dac9"]
+    assert [r["doc_id"] for r in jsonl_records(out)] == ["000_709a8d8ff7e18c17", "002_2581eebe3519dac9"]
 
 
 def test_batch_ask_needed_asks_the_model_only_where_the_rules_read_poorly(tmp_path: Path) -> None:
@@ -345,7 +312,7 @@ def test_batch_ask_needed_asks_the_model_only_where_the_rules_read_poorly(tmp_pa
     (folder / "block.txt").write_text(text[:start] + block + text[end:], encoding="utf-8")
     rules = tmp_path / "rules.jsonl"
     assert main(["extract", str(folder), "-o", str(rules), "-q"]) == 0
-    assert {r["doc_id"]: r.get("needs_model", []) for r in _records(rules)} == {
+    assert {r["doc_id"]: r.get("needs_model", []) for r in jsonl_records(rules)} == {
         "block": ["improvements"],
         "clean": [],
     }
@@ -354,12 +321,11 @@ def test_batch_ask_needed_asks_the_model_only_where_the_rules_read_poorly(tmp_pa
         out = tmp_path / f"{ask}.jsonl"
         with TestServer() as server:
             assert (
-                main(["extract", str(folder), "-o", str(out), "-q", "--no-cache", *_llm_args(server), "--ask", ask])
-                == 0
+                main(["extract", str(folder), "-o", str(out), "-q", "--no-cache", *llm_args(server), "--ask", ask]) == 0
             )
             asked[ask] = server.requests
-        prompts = {r["doc_id"]: list(r["provenance"]["prompts"] or {}) for r in _records(out)}
+        prompts = {r["doc_id"]: list(r["provenance"]["prompts"] or {}) for r in jsonl_records(out)}
         if ask == "needed":
             assert prompts == {"block": ["narrative"], "clean": []}
-            assert all("ask needed" in r["provenance"]["config"] for r in _records(out))
+            assert all("ask needed" in r["provenance"]["config"] for r in jsonl_records(out))
     assert asked == {"needed": 1, "all": 4}  # narrative and overview for each document when all are asked

@@ -18,7 +18,7 @@ from extractor.batch_submit import stand_in
 from extractor.cli import main
 from extractor.llm.models import NarrativeOut, OverviewOut, Table2Out, Table3Out, Table4Out
 from extractor.testserver import TestServer
-from tests.test_batch import CLI, _corpus, _llm_args, _records
+from tests.batch_runs import CLI, jsonl_records, llm_args, report_corpus
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1", r"^/.*/pymp-[^/]+/listener-"])
 
@@ -43,7 +43,7 @@ def _tries(out: Path) -> dict[int, int]:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """200 generated reports, shared by the tests of this module (they only read them)."""
     folder = tmp_path_factory.mktemp("corpus") / "in"
-    _corpus(folder, 200)
+    report_corpus(folder, 200)
     return folder
 
 
@@ -61,9 +61,9 @@ def test_batch_api_200_documents_each_once_equal_to_live_resumed_and_resubmitted
     live, out = tmp_path / "live.jsonl", tmp_path / "out.jsonl"
     with TestServer(batch_faults=_faults) as server:
         assert main(["extract", str(folder), "-o", str(live), "-q", "--no-cache", "--workers", "8",
-                     *_llm_args(server)]) == 0  # fmt: skip
+                     *llm_args(server)]) == 0  # fmt: skip
         asked_live = server.requests
-        args = ["extract", str(folder), "-o", str(out), "--no-cache", *_llm_args(server), "--via", "batch-api"]
+        args = ["extract", str(folder), "-o", str(out), "--no-cache", *llm_args(server), "--via", "batch-api"]
         args += ["--batch-max-requests", "150"]
         assert main(args) == 0  # 400 requests in 3 batches; nothing to record before they end
         assert not out.exists() or out.read_text(encoding="utf-8") == ""
@@ -82,7 +82,7 @@ def test_batch_api_200_documents_each_once_equal_to_live_resumed_and_resubmitted
                      "batch batch-2: completed, 149 of 150 answered (1 result lines malformed); 1 to submit again",
                      "batch batch-3: expired, 60 of 100 answered; 40 to submit again"):  # fmt: skip
             assert note in proc.stderr
-        written = len(_records(out))
+        written = len(jsonl_records(out))
         assert 0 < written < 200
 
         assert main([*args, "--wait", "--poll", "0"]) == 0  # resumes: the rest, and the 42 items again
@@ -91,9 +91,9 @@ def test_batch_api_200_documents_each_once_equal_to_live_resumed_and_resubmitted
         assert "batch batch-4: completed, 42 of 42 answered" in err
         assert server.requests == asked_live + 1  # only the invalid answer was asked again live
         assert server.batches.files == {}  # every request and result file deleted once its answers were kept
-    records = _records(out)
+    records = jsonl_records(out)
     assert len(records) == 200 and len({r["doc_id"] for r in records}) == 200  # every document exactly once
-    assert _strip(records) == _strip(_records(live))
+    assert _strip(records) == _strip(jsonl_records(live))
     assert _tries(out) == {1: 358, 2: 42}  # the failed, malformed and expired items went in a second batch
     usage = [r["provenance"]["usage"] for r in records]
     assert sum(u["batched"] for u in usage) == 400 and sum(u["re_asks"] for u in usage) == 1
@@ -105,10 +105,10 @@ def test_batch_api_deletes_its_files_at_the_provider_once_collected_unless_asked
 ) -> None:
     """The request file holds the documents' text: it should not outlive the batch at the provider."""
     folder = tmp_path / "in"
-    _corpus(folder, 2)
+    report_corpus(folder, 2)
     out = tmp_path / "out.jsonl"
     with TestServer(batch_faults=lambda b, i, body: "fail" if i == 0 else None) as server:
-        args = ["extract", str(folder), "-o", str(out), "--no-cache", *_llm_args(server), "--via", "batch-api"]
+        args = ["extract", str(folder), "-o", str(out), "--no-cache", *llm_args(server), "--via", "batch-api"]
         args += ["--wait", "--poll", "0", *(["--keep-batch-files"] if keep else [])]
         assert main(args) == 0
         uploaded = [i for i, m in server.batches.meta.items() if m["purpose"] == "batch"]
@@ -116,7 +116,7 @@ def test_batch_api_deletes_its_files_at_the_provider_once_collected_unless_asked
             assert server.batches.deleted == [] and "file-1" in uploaded  # batch 1's request file is still there
         else:
             assert server.batches.files == {} and "file-1" in server.batches.deleted  # requests and results
-    assert len(_records(out)) == 2 and "could not delete" not in capsys.readouterr().err
+    assert len(jsonl_records(out)) == 2 and "could not delete" not in capsys.readouterr().err
 
 
 def test_provider_delete_says_whether_the_file_was_there() -> None:
@@ -136,10 +136,10 @@ def test_batch_api_a_collect_cut_off_while_downloading_resumes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], backoff_clock: list[float]
 ) -> None:
     folder = tmp_path / "in"
-    _corpus(folder, 3)
+    report_corpus(folder, 3)
     out = tmp_path / "out.jsonl"
     with TestServer() as server:
-        args = ["extract", str(folder), "-o", str(out), "--no-cache", *_llm_args(server), "--via", "batch-api"]
+        args = ["extract", str(folder), "-o", str(out), "--no-cache", *llm_args(server), "--via", "batch-api"]
         assert main(args) == 0
         server.batches.failing_downloads = 5  # every try of the download fails: this run stops
         assert main(args) == 1
@@ -149,7 +149,7 @@ def test_batch_api_a_collect_cut_off_while_downloading_resumes(
         assert not out.exists() or out.read_text(encoding="utf-8") == ""
         assert main(args) == 0  # the batch is downloaded again, and collected
         assert server.batches.items == 6  # nothing was asked twice
-    assert sorted(r["doc_id"] for r in _records(out)) == ["r000", "r001", "r002"]
+    assert sorted(r["doc_id"] for r in jsonl_records(out)) == ["r000", "r001", "r002"]
 
 
 @pytest.mark.parametrize("workers", ["1", "8"])
@@ -162,9 +162,9 @@ def test_budget_stops_starting_documents_at_the_one_that_would_pass_it(
     each = 2 * (100 * 1.0 + 10 * 2.0) / 1e6  # two calls a document, 100 prompt and 10 completion tokens each
     out = tmp_path / "out.jsonl"
     with TestServer() as server:
-        args = ["extract", str(folder), "-o", str(out), "--no-cache", "--workers", workers, *_llm_args(server)]
+        args = ["extract", str(folder), "-o", str(out), "--no-cache", "--workers", workers, *llm_args(server)]
         assert main([*args, "--prices", str(prices), "--budget", str(37.5 * each)]) == 0
-    records = _records(out)
+    records = jsonl_records(out)
     assert sorted(r["doc_id"] for r in records) == [f"r{i:03d}" for i in range(37)]
     assert all(r["provenance"]["usage"]["cost"] == pytest.approx(each) for r in records)
     err = capsys.readouterr().err
@@ -183,7 +183,7 @@ def test_batch_api_budget_submits_whole_documents_until_the_estimate_would_pass_
     each = 2 * (2048 / 4) * 2.0 / 1e6 * 0.5
     out = tmp_path / "out.jsonl"
     with TestServer() as server:
-        args = ["extract", str(folder), "-o", str(out), "--no-cache", *_llm_args(server), "--via", "batch-api"]
+        args = ["extract", str(folder), "-o", str(out), "--no-cache", *llm_args(server), "--via", "batch-api"]
         assert main([*args, "--prices", str(prices), "--budget", str(12.5 * each)]) == 0
         assert server.batches.items == 24  # twelve documents' two requests
     err = capsys.readouterr().err
@@ -197,7 +197,7 @@ def test_batch_api_a_secret_in_the_endpoint_reaches_no_file_or_message(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789abcdefSECRET")
     folder = tmp_path / "in"
-    _corpus(folder, 3)
+    report_corpus(folder, 3)
     out = tmp_path / "out.jsonl"
     with TestServer() as server:
         url = server.base_url.replace("http://", "http://alice:hunter2@")
@@ -206,7 +206,7 @@ def test_batch_api_a_secret_in_the_endpoint_reaches_no_file_or_message(
         assert main(args) == 0
     written = capsys.readouterr().err + out.read_text(encoding="utf-8") + Path(f"{out}.log").read_text("utf-8")
     written += manifest_path(out).read_bytes().decode("utf-8", "replace")
-    assert len(_records(out)) == 3
+    assert len(jsonl_records(out)) == 3
     for secret in ("SECRET", "hunter2", "alice:"):
         assert secret not in written
 
@@ -225,7 +225,7 @@ def test_batch_api_and_budget_usage_errors_stop_before_any_document(
     flags: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     folder = tmp_path / "in"
-    _corpus(folder, 1)
+    report_corpus(folder, 1)
     out = [] if flags[1:2] == ["batch-api"] and len(flags) == 2 else ["-o", str(tmp_path / "o.jsonl")]
     with TestServer() as server:
         model = [] if "rules" in flags or "--budget" in flags else ["--backend", "llm", "--base-url", server.base_url,
@@ -240,9 +240,9 @@ def test_budget_for_a_model_without_a_price_says_how_to_add_one(
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     folder = tmp_path / "in"
-    _corpus(folder, 1)
+    report_corpus(folder, 1)
     with TestServer() as server:
-        assert main(["extract", str(folder), "-q", *_llm_args(server), "--budget", "5"]) == 2
+        assert main(["extract", str(folder), "-q", *llm_args(server), "--budget", "5"]) == 2
     err = capsys.readouterr().err
     assert "no price for model 'test-model'" in err and str(tmp_path / "config" / "extractor" / "prices.toml") in err
 
@@ -264,11 +264,11 @@ def test_batch_api_replayed_collects_resubmits_and_records_each_document_once(
     """Recorded against the test server (re-record: delete cassettes/test_batch_api and run with
     --record-mode=once); replayed, the server sees nothing."""
     folder = tmp_path / "in"
-    _corpus(folder, 4)
+    report_corpus(folder, 4)
     out = tmp_path / "out.jsonl"
     faults = {(1, 0): "invalid", (1, 2): "fail", (1, 5): "malformed"}
     with TestServer(batch_faults=lambda b, i, body: faults.get((b, i)), batch_polls=1) as server:
-        args = ["extract", str(folder), "-o", str(out), "--no-cache", *_llm_args(server), "--via", "batch-api"]
+        args = ["extract", str(folder), "-o", str(out), "--no-cache", *llm_args(server), "--via", "batch-api"]
         assert main(args) == 0
         assert main(args) == 0  # still running
         assert main([*args, "--wait", "--poll", "0"]) == 0
@@ -279,7 +279,7 @@ def test_batch_api_replayed_collects_resubmits_and_records_each_document_once(
     assert "batch batch-1: completed, 6 of 8 answered (1 result lines malformed); 2 to submit again" in err
     assert "submitted 2 requests in 1 batch(es) (batch-2)" in err
     assert "could not delete" not in err  # the recording holds the deletes of both batches' files
-    records = _records(out)
+    records = jsonl_records(out)
     assert sorted(r["doc_id"] for r in records) == ["r000", "r001", "r002", "r003"]
     assert all(r["problems"] and r["platforms"] for r in records)  # the answers, grounded in the documents
     assert _tries(out) == {1: 6, 2: 2}

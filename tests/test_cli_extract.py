@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from extractor.cli import main
-from extractor.synthetic import generate
 from extractor.testserver import TestServer
+from tests.batch_runs import report_corpus
 from tests.conftest import DOCUMENTS
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
@@ -60,18 +60,11 @@ def test_extract_in_a_terminal_draws_the_bar_writes_the_records_and_exits_0(tmp_
     assert sorted(r["doc_id"] for r in records) == sorted(p.stem for p in DOCUMENTS.glob("*.txt"))
 
 
-def _corpus(folder: Path, n: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        (folder / f"r{i}.txt").write_text(generate(300 + i, "tab").text, encoding="utf-8")
-    return folder
-
-
 @pytest.mark.parametrize("fault", ["401", "403", "404"])
 def test_extract_an_endpoint_refusing_the_key_or_model_stops_the_run_once_with_exit_2(
     tmp_path: Path, fault: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = _corpus(tmp_path / "in", 6)
+    folder = report_corpus(tmp_path / "in", 6)[0].parent
     out = tmp_path / "o.jsonl"
     with TestServer(faults=lambda n, body: fault) as server:
         args = ["--backend", "llm", "--base-url", server.base_url, "--model", "m", "--no-cache", "--workers", "2"]
@@ -112,7 +105,7 @@ def test_extract_never_prints_or_records_a_key_a_server_echoes(
 ) -> None:
     key = "sk-test-0123456789abcdefSECRET"
     monkeypatch.setenv("OPENAI_API_KEY", key)
-    folder = _corpus(tmp_path / "in", 1)
+    folder = report_corpus(tmp_path / "in", 1)[0].parent
     out = tmp_path / "o.jsonl"
     with TestServer(faults=lambda n, body: "echo") as server:
         url = server.base_url.replace("http://", "http://alice:hunter2@")
@@ -130,7 +123,7 @@ def test_extract_never_prints_or_records_a_key_a_server_echoes(
 def test_extract_model_text_is_never_markup_or_an_escape_sequence_on_the_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = _corpus(tmp_path / "in", 1)
+    folder = report_corpus(tmp_path / "in", 1)[0].parent
     with TestServer(faults=lambda n, body: "hostile") as server:
         code = main(["extract", str(folder), "-o", str(tmp_path / "o.jsonl"), "--backend", "llm", "--base-url",
                      server.base_url, "--model", "m", "--no-cache"])  # fmt: skip

@@ -11,6 +11,7 @@ from extractor.cli import main
 from extractor.correct import CorrectionError, parse_value, prepare
 from extractor.pipeline import extract_path
 from extractor.synthetic import generate
+from tests.batch_runs import jsonl_latest
 from tests.conftest import DOCUMENTS
 
 SEED = 101
@@ -32,15 +33,11 @@ def broken_r32(tmp_path: Path) -> tuple[Path, str, int | float]:
     return out, path, true_value
 
 
-def _records(path: Path) -> dict[str, dict]:  # type: ignore[type-arg]
-    return {r["doc_id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
-
-
 def test_correct_round_trip_clears_r32_and_marks_the_cell(
     broken_r32: tuple[Path, str, int | float], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out, path, true_value = broken_r32
-    before = _records(out)
+    before = jsonl_latest(out)
     assert "R3.2" in {f["rule"] for f in before["broken"]["findings"]}
     table, row, col = path.split(".")
     printed = before["broken"][table][row][col]
@@ -50,7 +47,7 @@ def test_correct_round_trip_clears_r32_and_marks_the_cell(
     )
     fixed = tmp_path / "fixed.jsonl"
     assert main(["correct", str(out), str(csv), "-o", str(fixed)]) == 0
-    after = _records(fixed)
+    after = jsonl_latest(fixed)
     cell = after["broken"][table][row][col]
     assert cell["value"] == true_value
     assert (cell["raw"], cell["span"]) == (printed["raw"], printed["span"])  # what the document printed stays
@@ -84,13 +81,13 @@ def test_correct_again_keeps_the_printed_value_as_from(
 ) -> None:
     out, path, true_value = broken_r32
     table, row, col = path.split(".")
-    printed = _records(out)["broken"][table][row][col]["value"]
+    printed = jsonl_latest(out)["broken"][table][row][col]["value"]
     first, second = tmp_path / "f1.jsonl", tmp_path / "f2.jsonl"
     (tmp_path / "a.csv").write_text(f"broken,{path},{true_value + 7},first guess\n", encoding="utf-8")
     (tmp_path / "b.csv").write_text(f"broken,{path},{true_value},checked again\n", encoding="utf-8")
     assert main(["correct", str(out), str(tmp_path / "a.csv"), "-o", str(first), "-q"]) == 1  # R3.2 still fails
     assert main(["correct", str(first), str(tmp_path / "b.csv"), "-o", str(second), "-q"]) == 0
-    cell = _records(second)["broken"][table][row][col]
+    cell = jsonl_latest(second)["broken"][table][row][col]
     assert cell["corrected"] == {"from": printed, "note": "checked again"}
 
 
@@ -167,7 +164,7 @@ def test_correct_then_export_shows_the_cell_as_corrected(
     import csv as csvlib
 
     out, path, true_value = broken_r32
-    printed = _records(out)["broken"][path.split(".")[0]][path.split(".")[1]][path.split(".")[2]]["value"]
+    printed = jsonl_latest(out)["broken"][path.split(".")[0]][path.split(".")[1]][path.split(".")[2]]["value"]
     corrections = tmp_path / "corrections.csv"
     corrections.write_text(f"doc_id,path,value,note\nbroken,{path},{true_value},checked\n", encoding="utf-8")
     fixed, cells = tmp_path / "fixed.jsonl", tmp_path / "cells.csv"

@@ -3,21 +3,14 @@ fix) or a correct report, the other documents go on, and a re-run writes nothing
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from extractor.cli import main
+from tests.batch_runs import CLI, jsonl_records
 from tests.hostile import GOOD, KINDS, Kind, write_corpus
-
-CLI = [sys.executable, "-c", "from extractor.cli import main; import sys; raise SystemExit(main(sys.argv[1:]))"]
-
-
-def _records(path: Path) -> list[dict]:  # type: ignore[type-arg]
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
@@ -30,7 +23,7 @@ def test_extract_hostile_file_is_one_clear_record_and_the_batch_goes_on(
     path = kind.make(folder)
     out = tmp_path / "o.jsonl"
     code = main(["extract", str(folder / "good.txt"), str(path), "-o", str(out), "-q", "--jobs", "1"])
-    records = _records(out)
+    records = jsonl_records(out)
     assert len(records) == 2
     assert records[0]["doc_id"] == "good" and "error" not in records[0]
     record = records[1]
@@ -59,13 +52,13 @@ def test_extract_hostile_corpus_in_worker_processes_loses_and_duplicates_nothing
     cmd = [*CLI, "extract", str(tmp_path / "in"), *map(str, made.values()), "-o", str(out), "-q", "--jobs", "2"]
     first = subprocess.run(cmd, capture_output=True, text=True, timeout=120)  # a hang fails here, not forever
     assert first.returncode == 1 and "Traceback" not in first.stderr
-    records = _records(out)
+    records = jsonl_records(out)
     assert len(records) == len(KINDS) + 1  # every file once: the good one, each hostile one
     # the same command again, showing its summary (in this process: the first showed the process side)
     second = main([arg for arg in cmd[len(CLI) :] if arg != "-q"])
     err = capsys.readouterr().err
     assert second == 1 and "Traceback" not in err
-    assert _records(out) == records  # nothing written twice: every failure here is the file's own
+    assert jsonl_records(out) == records  # nothing written twice: every failure here is the file's own
     failures = sum("error" in r for r in records)
     assert f"{len(records)} already done ({failures} a failure of the file itself)" in err
 
@@ -79,13 +72,13 @@ def test_extract_folder_skips_dot_files_saying_so_and_extracts_them_when_named(
     hidden = folder / ".hidden-report.txt"
     hidden.write_bytes(GOOD.read_bytes())
     assert main(["extract", str(folder), "-o", str(tmp_path / "a.jsonl")]) == 0
-    assert [r["doc_id"] for r in _records(tmp_path / "a.jsonl")] == ["good"]
+    assert [r["doc_id"] for r in jsonl_records(tmp_path / "a.jsonl")] == ["good"]
     assert "skipped 1 hidden entries" in capsys.readouterr().err
     assert main(["extract", str(hidden), "-o", str(tmp_path / "b.jsonl"), "-q"]) == 0
-    assert [r["doc_id"] for r in _records(tmp_path / "b.jsonl")] == [".hidden-report"]
+    assert [r["doc_id"] for r in jsonl_records(tmp_path / "b.jsonl")] == [".hidden-report"]
 
 
 def test_extract_max_bytes_is_a_setting(tmp_path: Path) -> None:
     out = tmp_path / "o.jsonl"
     assert main(["extract", str(GOOD), "-o", str(out), "-q", "--max-bytes", "1000"]) == 1
-    assert _records(out)[0]["error"]["type"] == "TooLargeError"
+    assert jsonl_records(out)[0]["error"]["type"] == "TooLargeError"

@@ -13,7 +13,7 @@ from extractor.cli import main
 from extractor.errors import ConfigError
 from extractor.llm.pricing import BUNDLED, load_prices, money, price_for
 from extractor.testserver import TestServer
-from tests.test_batch import _corpus, _llm_args
+from tests.batch_runs import llm_args, report_corpus
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])
 
@@ -70,10 +70,10 @@ def test_extract_with_a_model_without_a_price_records_tokens_and_says_how_to_add
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "in"
-    _corpus(folder, 2)
+    report_corpus(folder, 2)
     out = tmp_path / "o.jsonl"
     with TestServer() as server:
-        assert main(["extract", str(folder), "-o", str(out), "--no-cache", *_llm_args(server)]) == 0
+        assert main(["extract", str(folder), "-o", str(out), "--no-cache", *llm_args(server)]) == 0
     err = capsys.readouterr().err
     assert err.count("no price for model 'test-model'") == 1
     assert "prices.toml" in err and "--prices" in err
@@ -84,10 +84,10 @@ def test_extract_with_a_model_without_a_price_records_tokens_and_says_how_to_add
 
 def test_extract_bad_prices_file_stops_before_any_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "in"
-    _corpus(folder, 1)
+    report_corpus(folder, 1)
     bad = tmp_path / "p.toml"
     bad.write_text("[models.x\n", encoding="utf-8")
     with TestServer() as server:
-        assert main(["extract", str(folder), "-q", *_llm_args(server), "--prices", str(bad)]) == 2
+        assert main(["extract", str(folder), "-q", *llm_args(server), "--prices", str(bad)]) == 2
         assert server.http_requests == 0
     assert f"{bad}: not a TOML price table" in capsys.readouterr().err
