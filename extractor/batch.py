@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from . import __version__, logs
 from .batch_view import Outcome, Progress, Summary
 from .budget import Budget
-from .errors import ExtractorError
+from .errors import BatchWaiting, ExtractorError
 from .ingest import Document
 from .inputs import DocIds, InputFile
 from .outfile import Known, RecordFile
@@ -217,7 +217,10 @@ def _remote_reader(procs: Executor) -> Callable[[Path, Limits], Document]:
 def _model_job(
     item: InputFile, doc_id: str, stage: ModelStage | None, plan: Plan, reader: Callable[[Path, Limits], Document]
 ) -> Outcome:
-    return _finish(extract_path(item, doc_id, stage, plan.limits, reader=reader, config=plan.config))
+    try:
+        return _finish(extract_path(item, doc_id, stage, plan.limits, reader=reader, config=plan.config))
+    except BatchWaiting:  # recorded by the run that collects its answers
+        return Outcome(doc_id, "", pending=True)
 
 
 def _drain(

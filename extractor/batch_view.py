@@ -17,7 +17,6 @@ from rich.table import Table
 from rich.text import Text
 
 from .console import plain, print_error
-from .errors import BatchWaiting
 from .llm.pricing import money
 from .schema import FailureRecord, Report
 
@@ -55,7 +54,6 @@ class Outcome:
                 tokens=spent.total_tokens if spent else 0,
                 cost=spent.cost if spent else None,
                 currency=spent.currency if spent else None,
-                pending=record.error.type == BatchWaiting.__name__,
             )
         usage = record.provenance.usage
         errors = sum(1 for f in record.findings if f.severity == "error")

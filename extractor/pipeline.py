@@ -20,7 +20,15 @@ from . import __version__, logs
 from .confidence import needs_model
 from .crosscheck import check_fee_stated, check_prose
 from .edition import is_pre_2019, pre_2019_findings
-from .errors import ConfigError, InputError, ModelError, NotAReportError, OcrUnavailableError, TooLargeError
+from .errors import (
+    BatchWaiting,
+    ConfigError,
+    InputError,
+    ModelError,
+    NotAReportError,
+    OcrUnavailableError,
+    TooLargeError,
+)
 from .ingest import Document
 from .inputs import DocIds, InputFile, collect_inputs
 from .organs import level_of, organ_key
@@ -244,6 +252,8 @@ def extract_path(
         doc = reader(item.path, limits)
         source = Source(path=item.name, sha256=doc.sha256, encoding=doc.encoding, chars=len(doc.text), bytes=doc.nbytes)
         return extract_document(doc, doc_id, model, config)
+    except BatchWaiting:
+        raise  # not a failure: the document waits for its provider batch (the batch run says so)
     except (ModelError, OcrUnavailableError) as exc:  # may succeed later (the [ocr] extra installed): retried
         return _failure(doc_id, source, exc, str(exc), True, config)
     except InputError as exc:
